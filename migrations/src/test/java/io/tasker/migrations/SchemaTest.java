@@ -1,0 +1,476 @@
+package io.tasker.migrations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tasker.testsupport.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The schema, its state machines and the workflow functions, exercised through plain SQL. */
+class SchemaTest {
+
+    private static final String DIAMOND =
+            """
+            {"steps": [
+              {"name": "start", "handler": "examples.square_product"},
+              {"name": "left", "handler": "examples.square_product", "depends_on": ["start"]},
+              {"name": "right", "handler": "examples.square_product", "depends_on": ["start"]},
+              {"name": "end", "handler": "examples.square_product", "depends_on": ["left", "right"],
+               "retry": {"retryable": true, "max_attempts": 2, "backoff": "fixed", "backoff_base_ms": 100}}
+            ]}
+            """;
+
+    private static Connection db;
+    private static UUID diamond;
+
+    @BeforeAll
+    static void migrate() throws SQLException {
+        db = TestDatabase.freshMigrated("schema").connect();
+        try (Statement st = db.createStatement()) {
+            st.execute("INSERT INTO tasker.task_namespaces (name) VALUES ('schema_ns')");
+            st.execute("SELECT tasker.ensure_queue('worker_schema_ns_queue')");
+        }
+        diamond =
+                queryOne(
+                        "INSERT INTO tasker.named_tasks (namespace, name, version, configuration, content_hash)"
+                                + " VALUES ('schema_ns', 'diamond', '1.0.0', ?::jsonb, 'h') RETURNING named_task_uuid",
+                        UUID.class,
+                        DIAMOND);
+    }
+
+    @AfterAll
+    static void close() throws SQLException {
+        db.close();
+    }
+
+    @Test
+    void every_table_of_the_model_exists() throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (ResultSet rs =
+                db.createStatement()
+                        .executeQuery(
+                                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'tasker'")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+        assertThat(tables)
+                .contains(
+                        "task_namespaces",
+                        "named_tasks",
+                        "tasks",
+                        "workflow_steps",
+                        "workflow_step_edges",
+                        "task_transitions",
+                        "workflow_step_transitions",
+                        "workflow_step_attempts",
+                        "tasks_dlq");
+    }
+
+    @Test
+    void unknown_states_are_refused_by_check_constraints() {
+        UUID task = createTask();
+        assertThatThrownBy(
+                        () ->
+                                update(
+                                        "UPDATE tasker.tasks SET current_state = 'sleeping' WHERE task_uuid = ?",
+                                        task))
+                .isInstanceOf(SQLException.class)
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo("23514");
+    }
+
+    @Test
+    void creating_a_task_writes_steps_edges_transitions_and_enqueues_only_the_root()
+            throws SQLException {
+        UUID task = createTask();
+        assertThat(
+                        queryOne(
+                                "SELECT current_state FROM tasker.tasks WHERE task_uuid = ?",
+                                String.class,
+                                task))
+                .isEqualTo("steps_in_process");
+        assertThat(stepStates(task))
+                .containsEntry("start", "enqueued")
+                .containsEntry("left", "pending")
+                .containsEntry("right", "pending")
+                .containsEntry("end", "pending");
+        assertThat(
+                        queryOne(
+                                "SELECT count(*) FROM tasker.workflow_step_edges WHERE task_uuid = ?",
+                                Long.class,
+                                task))
+                .isEqualTo(4L);
+        assertThat(taskTransitions(task))
+                .containsExactly("pending", "initializing", "enqueuing_steps", "steps_in_process");
+        assertThat(
+                        queryOne(
+                                "SELECT count(*) FROM pgmq.q_worker_schema_ns_queue WHERE message->>'task_uuid' = ?",
+                                Long.class,
+                                task.toString()))
+                .isEqualTo(1L);
+    }
+
+    @Test
+    void illegal_task_transition_is_rejected_with_a_named_error() {
+        UUID task = createTask();
+        assertThatThrownBy(
+                        () ->
+                                queryOne(
+                                        "SELECT tasker.transition_task(?, 'steps_in_process', 'pending')",
+                                        Boolean.class,
+                                        task))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("illegal_task_transition")
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo("TK001");
+    }
+
+    @Test
+    void illegal_step_transition_is_rejected_with_a_named_error() throws SQLException {
+        UUID task = createTask();
+        UUID start = stepUuid(task, "start");
+        assertThatThrownBy(
+                        () ->
+                                queryOne(
+                                        "SELECT tasker.transition_step(?, 'enqueued', 'complete_ish')",
+                                        Boolean.class,
+                                        start))
+                .hasMessageContaining("illegal_step_transition");
+        assertThatThrownBy(
+                        () ->
+                                queryOne(
+                                        "SELECT tasker.transition_step(?, 'pending', 'complete_for_real')",
+                                        Boolean.class,
+                                        start))
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo("TK002");
+    }
+
+    @Test
+    void compare_and_set_from_a_stale_state_changes_nothing() throws SQLException {
+        UUID task = createTask();
+        UUID left = stepUuid(task, "left");
+        // left is pending, so an 'enqueued -> in_progress' CAS must lose and write no transition.
+        assertThat(
+                        queryOne(
+                                "SELECT tasker.transition_step(?, 'enqueued', 'in_progress')",
+                                Boolean.class,
+                                left))
+                .isFalse();
+        assertThat(
+                        queryOne(
+                                "SELECT count(*) FROM tasker.workflow_step_transitions WHERE workflow_step_uuid = ?",
+                                Long.class,
+                                left))
+                .isEqualTo(1L);
+        assertThat(
+                        queryOne(
+                                "SELECT count(*) FROM tasker.workflow_step_transitions"
+                                        + " WHERE workflow_step_uuid = ? AND most_recent",
+                                Long.class,
+                                left))
+                .isEqualTo(1L);
+    }
+
+    @Test
+    void a_whole_diamond_runs_through_claim_report_and_process_in_sql() throws SQLException {
+        UUID task = createTask();
+        runStep(task, "start", "{\"value\": 36}");
+        assertThat(stepStates(task))
+                .containsEntry("left", "enqueued")
+                .containsEntry("right", "enqueued");
+        runStep(task, "left", "{\"value\": 1296}");
+        assertThat(stepStates(task)).containsEntry("end", "pending");
+        runStep(task, "right", "{\"value\": 1296}");
+        assertThat(stepStates(task)).containsEntry("end", "enqueued");
+
+        String claim = claim(task, "end", "w1");
+        assertThat(claim)
+                .contains("\"left\": {\"value\": 1296}")
+                .contains("\"start\": {\"value\": 36}")
+                .contains("\"parents\": [\"left\", \"right\"]");
+        report(task, "end", 1, "w1", "success", "{\"value\": 2821109907456}");
+        process(task, "end");
+
+        assertThat(
+                        queryOne(
+                                "SELECT current_state FROM tasker.tasks WHERE task_uuid = ?",
+                                String.class,
+                                task))
+                .isEqualTo("complete");
+        assertThat(stepStates(task).values()).containsOnly("complete");
+        assertThat(taskTransitions(task))
+                .endsWith("steps_in_process", "evaluating_results", "complete");
+    }
+
+    @Test
+    void a_late_report_from_an_attempt_that_lost_its_claim_is_rejected() throws SQLException {
+        UUID task = createTask();
+        claim(task, "start", "w1");
+        // Another worker cannot claim while the lease holds.
+        assertThat(claim(task, "start", "w2")).contains("\"status\": \"busy\"");
+        update(
+                "UPDATE tasker.workflow_steps SET lease_expires_at = now() - interval '1 second' WHERE task_uuid = ?",
+                task);
+        assertThat(claim(task, "start", "w2")).contains("\"attempt\": 2");
+
+        assertThat(report(task, "start", 1, "w1", "success", "{\"value\": 1}"))
+                .isEqualTo("rejected");
+        assertThat(report(task, "start", 2, "w2", "success", "{\"value\": 36}"))
+                .isEqualTo("accepted");
+        process(task, "start");
+        assertThat(
+                        queryOne(
+                                "SELECT results::text FROM tasker.workflow_steps WHERE workflow_step_uuid = ?",
+                                String.class,
+                                stepUuid(task, "start")))
+                .isEqualTo("{\"value\": 36}");
+        assertThat(
+                        queryOne(
+                                "SELECT string_agg(outcome, ',' ORDER BY attempt) FROM tasker.workflow_step_attempts"
+                                        + " WHERE workflow_step_uuid = ?",
+                                String.class,
+                                stepUuid(task, "start")))
+                .isEqualTo("rejected_late,success");
+    }
+
+    @Test
+    void processing_a_notice_twice_changes_nothing() throws SQLException {
+        UUID task = createTask();
+        runStep(task, "start", "{\"value\": 36}");
+        long before =
+                queryOne(
+                        "SELECT count(*) FROM tasker.workflow_step_transitions WHERE task_uuid = ?",
+                        Long.class,
+                        task);
+        String again = process(task, "start");
+        assertThat(again).contains("\"action\": \"duplicate\"");
+        assertThat(
+                        queryOne(
+                                "SELECT count(*) FROM tasker.workflow_step_transitions WHERE task_uuid = ?",
+                                Long.class,
+                                task))
+                .isEqualTo(before);
+    }
+
+    @Test
+    void a_retryable_failure_is_re_enqueued_with_a_delay_and_exhaustion_fails_the_task()
+            throws SQLException {
+        UUID task = createTask();
+        runStep(task, "start", "{\"value\": 36}");
+        runStep(task, "left", "{\"value\": 1296}");
+        runStep(task, "right", "{\"value\": 1296}");
+
+        claim(task, "end", "w1");
+        report(task, "end", 1, "w1", "retryable_failure", null);
+        assertThat(process(task, "end")).contains("retry_scheduled");
+        assertThat(stepStates(task)).containsEntry("end", "enqueued");
+        assertThat(
+                        queryOne(
+                                "SELECT next_retry_at > now() FROM tasker.workflow_steps WHERE workflow_step_uuid = ?",
+                                Boolean.class,
+                                stepUuid(task, "end")))
+                .isTrue();
+
+        claim(task, "end", "w1");
+        report(task, "end", 2, "w1", "retryable_failure", null);
+        assertThat(process(task, "end")).contains("\"action\": \"failed\"");
+        assertThat(stepStates(task)).containsEntry("end", "error");
+        assertThat(
+                        queryOne(
+                                "SELECT current_state FROM tasker.tasks WHERE task_uuid = ?",
+                                String.class,
+                                task))
+                .isEqualTo("error");
+        assertThat(taskTransitions(task))
+                .endsWith("evaluating_results", "blocked_by_failures", "error");
+    }
+
+    @Test
+    void blocked_by_failures_outranks_has_ready_steps_in_the_summary() throws SQLException {
+        UUID task = createTask();
+        runStep(task, "start", "{\"value\": 36}");
+        // left fails permanently while right is ready to run.
+        claim(task, "left", "w1");
+        report(task, "left", 1, "w1", "permanent_failure", "{}");
+        process(task, "left");
+        update(
+                "UPDATE tasker.workflow_steps SET current_state = 'pending' WHERE task_uuid = ? AND name = 'right'",
+                task);
+        assertThat(
+                        queryOne(
+                                "SELECT execution_status || '/' || ready_steps FROM tasker.task_execution_summary(?)",
+                                String.class,
+                                task))
+                .isEqualTo("blocked_by_failures/1");
+    }
+
+    @Test
+    void readiness_reports_dependencies_and_retry_eligibility() throws SQLException {
+        UUID task = createTask();
+        Map<String, String> readiness = new HashMap<>();
+        try (PreparedStatement ps =
+                db.prepareStatement(
+                        "SELECT name, dependencies_satisfied || '/' || retry_eligible || '/' || ready"
+                                + " FROM tasker.step_readiness(?)")) {
+            ps.setObject(1, task);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    readiness.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        assertThat(readiness)
+                .containsEntry("start", "true/true/false")
+                .containsEntry("left", "false/true/false")
+                .containsEntry("end", "false/true/false");
+    }
+
+    @Test
+    void backoff_policies_compute_the_documented_delays() throws SQLException {
+        String policy =
+                "{\"backoff\": \"%s\", \"backoff_base_ms\": 1000, \"max_backoff_ms\": 5000, \"jitter_percent\": 0}";
+        assertThat(delay(policy.formatted("exponential"), 1, null)).isEqualTo(1000L);
+        assertThat(delay(policy.formatted("exponential"), 3, null)).isEqualTo(4000L);
+        assertThat(delay(policy.formatted("exponential"), 4, null)).isEqualTo(5000L);
+        assertThat(delay(policy.formatted("linear"), 3, null)).isEqualTo(3000L);
+        assertThat(delay(policy.formatted("fixed"), 3, null)).isEqualTo(1000L);
+        assertThat(delay(policy.formatted("fixed"), 1, 2000L)).isEqualTo(2000L);
+        assertThat(delay(policy.formatted("fixed"), 1, 60000L)).isEqualTo(5000L);
+        String jittered =
+                "{\"backoff\": \"fixed\", \"backoff_base_ms\": 1000, \"jitter_percent\": 10}";
+        for (int i = 0; i < 20; i++) {
+            assertThat(delay(jittered, 1, null)).isBetween(900L, 1100L);
+        }
+    }
+
+    // --- helpers -----------------------------------------------------------------------------
+
+    private static long delay(String policy, int attempt, Long requested) throws SQLException {
+        return queryOne(
+                "SELECT tasker.retry_delay_ms(?::jsonb, ?, ?)",
+                Long.class,
+                policy,
+                attempt,
+                requested);
+    }
+
+    private static UUID createTask() {
+        try {
+            return queryOne(
+                    "SELECT tasker.create_task(?, '{\"even_number\": 6}'::jsonb, ?, 0, NULL, 'test', NULL, NULL, NULL)",
+                    UUID.class,
+                    diamond,
+                    UUID.randomUUID().toString());
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void runStep(UUID task, String step, String result) throws SQLException {
+        claim(task, step, "w1");
+        assertThat(report(task, step, 1, "w1", "success", result)).isEqualTo("accepted");
+        process(task, step);
+    }
+
+    private static String claim(UUID task, String step, String worker) throws SQLException {
+        return queryOne(
+                "SELECT tasker.claim_step(?, ?, 5)::text",
+                String.class,
+                stepUuid(task, step),
+                worker);
+    }
+
+    private static String report(
+            UUID task, String step, int attempt, String worker, String outcome, String json)
+            throws SQLException {
+        return queryOne(
+                "SELECT tasker.report_step_result(?, ?, ?, ?, ?::jsonb, ?::jsonb, NULL, NULL)",
+                String.class,
+                stepUuid(task, step),
+                attempt,
+                worker,
+                outcome,
+                outcome.equals("success") ? json : null,
+                outcome.equals("success")
+                        ? null
+                        : "{\"message\": \"boom\", \"type\": \"TestFailure\"}");
+    }
+
+    private static String process(UUID task, String step) throws SQLException {
+        return queryOne(
+                "SELECT tasker.process_step_result(?)::text", String.class, stepUuid(task, step));
+    }
+
+    private static UUID stepUuid(UUID task, String name) throws SQLException {
+        return queryOne(
+                "SELECT workflow_step_uuid FROM tasker.workflow_steps WHERE task_uuid = ? AND name = ?",
+                UUID.class,
+                task,
+                name);
+    }
+
+    private static Map<String, String> stepStates(UUID task) throws SQLException {
+        Map<String, String> states = new HashMap<>();
+        try (PreparedStatement ps =
+                db.prepareStatement(
+                        "SELECT name, current_state FROM tasker.workflow_steps WHERE task_uuid = ?")) {
+            ps.setObject(1, task);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    states.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return states;
+    }
+
+    private static List<String> taskTransitions(UUID task) throws SQLException {
+        List<String> states = new ArrayList<>();
+        try (PreparedStatement ps =
+                db.prepareStatement(
+                        "SELECT to_state FROM tasker.task_transitions WHERE task_uuid = ? ORDER BY sort_key")) {
+            ps.setObject(1, task);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    states.add(rs.getString(1));
+                }
+            }
+        }
+        return states;
+    }
+
+    private static void update(String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    private static <T> T queryOne(String sql, Class<T> type, Object... args) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getObject(1, type);
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.tasker.orchestrator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Every setting of the orchestrator service (prefix {@code tasker}). */
+@ConfigMapping(prefix = "tasker")
+public interface OrchestratorConfig {
+
+    Templates templates();
+
+    Results results();
+
+    Retry retry();
+
+    Api api();
+
+    /** Templates loaded at start. */
+    interface Templates {
+        /**
+         * Directory whose {@code *.yaml}/{@code *.yml}/{@code *.json} files are registered at
+         * start; unset = none.
+         */
+        Optional<String> path();
+    }
+
+    /** The consumer of {@code orchestration_step_results}. */
+    interface Results {
+        /** Whether this instance processes step results (default true). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Notices read per poll (default 50). */
+        @WithDefault("50")
+        int batchSize();
+
+        /** Notices processed at once, each in its own transaction (default 8). */
+        @WithDefault("8")
+        int concurrency();
+
+        /**
+         * Seconds a read notice stays invisible before another orchestrator may take it (default
+         * 30).
+         */
+        @WithDefault("30")
+        int visibilityTimeoutSeconds();
+
+        /** First back-off after an empty poll (default 50ms). */
+        @WithDefault("50ms")
+        Duration minPollInterval();
+
+        /**
+         * Longest back-off while idle: bounds the delay when a notification is lost (default 2s).
+         */
+        @WithDefault("2s")
+        Duration maxPollInterval();
+
+        /**
+         * LISTEN for send notifications to wake up at once (default true; false = polling only).
+         */
+        @WithDefault("true")
+        boolean listen();
+
+        /**
+         * A notice read this many times without being processed is archived as poison (default 10).
+         */
+        @WithDefault("10")
+        int maxReadCount();
+    }
+
+    /** Defaults for step retry policies that templates do not set. */
+    interface Retry {
+        /** Attempts per step, counting the first (default 3). */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** exponential, linear or fixed (default exponential). */
+        @WithDefault("exponential")
+        String backoff();
+
+        /** Base delay in milliseconds (default 1000). */
+        @WithDefault("1000")
+        long backoffBaseMs();
+
+        /** Delay ceiling in milliseconds (default 30000). */
+        @WithDefault("30000")
+        long maxBackoffMs();
+
+        /** Random spread of each delay, in percent (default 10). */
+        @WithDefault("10")
+        int jitterPercent();
+
+        /** Step timeout in seconds when a template gives none (default 30). */
+        @WithDefault("30")
+        int timeoutSeconds();
+    }
+
+    /** HTTP API limits. */
+    interface Api {
+        /** Page size of list endpoints when none is given (default 50). */
+        @WithDefault("50")
+        int defaultPageSize();
+
+        /** Largest page size accepted (default 500). */
+        @WithDefault("500")
+        int maxPageSize();
+    }
+}

@@ -1,0 +1,179 @@
+package io.tasker.orchestrator.lifecycle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.tasker.messages.QueueNames;
+import io.tasker.orchestrator.config.DatabaseOptions;
+import io.tasker.orchestrator.config.OrchestratorConfig;
+import io.tasker.orchestrator.rest.JsonSupport;
+import io.tasker.queue.PgmqClient;
+import io.tasker.queue.PollingLoop;
+import io.tasker.queue.QueueMessage;
+import io.tasker.queue.QueueWakeups;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes {@code orchestration_step_results}: each notice is processed by one SQL call in its own
+ * transaction (step state, retry or failure, newly ready steps enqueued, task evaluated, notice
+ * deleted). A crash before commit leaves the notice to reappear after its visibility timeout; a
+ * second processing changes nothing, so any number of orchestrators can consume the queue.
+ */
+@ApplicationScoped
+public class ResultConsumer {
+
+    private static final Logger LOG = Logger.getLogger(ResultConsumer.class);
+
+    private static final String PROCESS =
+            "SELECT tasker.process_step_result($1::uuid, $2::bigint)::text";
+
+    private final Vertx vertx;
+    private final Pool pool;
+    private final PgmqClient queues;
+    private final OrchestratorConfig.Results config;
+    private final DatabaseOptions database;
+    private volatile PollingLoop loop;
+    private volatile QueueWakeups wakeups;
+
+    public ResultConsumer(
+            Vertx vertx, Pool pool, OrchestratorConfig config, DatabaseOptions database) {
+        this.vertx = vertx;
+        this.pool = pool;
+        this.queues = new PgmqClient(pool);
+        this.config = config.results();
+        this.database = database;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            LOG.info(
+                    "result processing is disabled on this instance (tasker.results.enabled=false)");
+            return;
+        }
+        loop =
+                new PollingLoop(
+                        QueueNames.RESULTS_QUEUE,
+                        vertx,
+                        this::pollOnce,
+                        config.minPollInterval(),
+                        config.maxPollInterval());
+        loop.start();
+        if (config.listen()) {
+            PollingLoop l = loop;
+            wakeups =
+                    new QueueWakeups(vertx, database.connectOptions())
+                            .listen(QueueNames.RESULTS_QUEUE, l::wakeUp);
+            wakeups.start()
+                    .subscribe()
+                    .with(
+                            ok -> LOG.debugf("listening on %s", QueueNames.RESULTS_QUEUE),
+                            e ->
+                                    LOG.warnf(
+                                            "LISTEN %s failed (%s); polling only",
+                                            QueueNames.RESULTS_QUEUE, e.getMessage()));
+        }
+        LOG.infof(
+                "consuming %s (batch %d, concurrency %d, listen %s)",
+                QueueNames.RESULTS_QUEUE,
+                config.batchSize(),
+                config.concurrency(),
+                config.listen());
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (loop != null) {
+            loop.stop();
+        }
+        if (wakeups != null) {
+            wakeups.close().await().atMost(Duration.ofSeconds(5));
+        }
+    }
+
+    /** The loop, or null when result processing is disabled. */
+    public PollingLoop loop() {
+        return loop;
+    }
+
+    public boolean listening() {
+        return wakeups != null && wakeups.connected();
+    }
+
+    Uni<Integer> pollOnce() {
+        return queues.read(
+                        QueueNames.RESULTS_QUEUE,
+                        config.visibilityTimeoutSeconds(),
+                        config.batchSize())
+                .chain(
+                        messages ->
+                                Multi.createFrom()
+                                        .iterable(messages)
+                                        .onItem()
+                                        .transformToUni(this::process)
+                                        .merge(Math.max(1, config.concurrency()))
+                                        .collect()
+                                        .asList()
+                                        .map(done -> messages.size()));
+    }
+
+    private Uni<Void> process(QueueMessage message) {
+        JsonNode notice =
+                message.message() == null ? null : JsonSupport.parse(message.message().encode());
+        UUID step = stepUuid(notice);
+        if (step == null || message.readCt() > config.maxReadCount()) {
+            String reason =
+                    step == null
+                            ? "notice has no valid step_uuid"
+                            : "notice read " + message.readCt() + " times without being processed";
+            LOG.errorf(
+                    "poison_notice: archiving msg_id=%d of %s: %s",
+                    message.msgId(), QueueNames.RESULTS_QUEUE, reason);
+            return queues.archive(QueueNames.RESULTS_QUEUE, message.msgId()).replaceWithVoid();
+        }
+        return pool.preparedQuery(PROCESS)
+                .execute(Tuple.of(step, message.msgId()))
+                .invoke(
+                        rows -> {
+                            if (LOG.isDebugEnabled()) {
+                                LOG.debugf(
+                                        "processed result task_uuid=%s step_uuid=%s correlation_id=%s: %s",
+                                        notice.path("task_uuid").asText(),
+                                        step,
+                                        notice.path("correlation_id").asText(),
+                                        rows.iterator().next().getString(0));
+                            }
+                        })
+                .replaceWithVoid()
+                .onFailure()
+                .recoverWithUni(
+                        e -> {
+                            LOG.warnf(
+                                    "result processing failed for task_uuid=%s step_uuid=%s correlation_id=%s"
+                                            + " (will retry after the visibility timeout): %s",
+                                    notice.path("task_uuid").asText(),
+                                    step,
+                                    notice.path("correlation_id").asText(),
+                                    e.getMessage());
+                            return Uni.createFrom().voidItem();
+                        });
+    }
+
+    private static UUID stepUuid(JsonNode notice) {
+        if (notice == null || !notice.path("step_uuid").isTextual()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(notice.get("step_uuid").asText());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.tasker.orchestrator.rest;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A failure with a place in the API: an HTTP status, a stable {@code code}, a human detail and,
+ * when there are several problems, every one of them. Turned into problem+json by {@link
+ * ProblemMapper}.
+ */
+public class ApiException extends RuntimeException {
+
+    private final int status;
+    private final String code;
+    private final String title;
+    private final List<String> errors;
+    private final Map<String, Object> extensions;
+
+    public ApiException(int status, String code, String title, String detail) {
+        this(status, code, title, detail, List.of(), Map.of());
+    }
+
+    public ApiException(
+            int status,
+            String code,
+            String title,
+            String detail,
+            List<String> errors,
+            Map<String, Object> extensions) {
+        super(detail);
+        this.status = status;
+        this.code = code;
+        this.title = title;
+        this.errors = List.copyOf(errors);
+        this.extensions = Map.copyOf(extensions);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public List<String> errors() {
+        return errors;
+    }
+
+    public Map<String, Object> extensions() {
+        return extensions;
+    }
+
+    public static ApiException badRequest(String code, String detail, List<String> errors) {
+        return new ApiException(400, code, "Bad request", detail, errors, Map.of());
+    }
+
+    public static ApiException notFound(String code, String detail) {
+        return new ApiException(404, code, "Not found", detail);
+    }
+
+    public static ApiException conflict(
+            String code, String detail, Map<String, Object> extensions) {
+        return new ApiException(409, code, "Conflict", detail, List.of(), extensions);
+    }
+}

@@ -1,0 +1,188 @@
+package io.tasker.orchestrator.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.mutiny.Uni;
+import io.tasker.orchestrator.rest.JsonSupport;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The read side of tasks: JSON views built by PostgreSQL in one query each. */
+@ApplicationScoped
+public class TaskQueries {
+
+    private static final String STEP_JSON =
+            """
+            jsonb_build_object(
+                'workflow_step_uuid', ws.workflow_step_uuid,
+                'task_uuid', ws.task_uuid,
+                'name', ws.name,
+                'handler', ws.handler,
+                'status', ws.current_state,
+                'attempts', ws.attempts,
+                'max_attempts', ws.max_attempts,
+                'retryable', ws.retryable,
+                'timeout_seconds', ws.timeout_seconds,
+                'config', ws.config,
+                'results', ws.results,
+                'last_error', ws.last_error,
+                'next_retry_at', ws.next_retry_at,
+                'claimed_by', ws.claimed_by,
+                'lease_expires_at', ws.lease_expires_at,
+                'created_at', ws.created_at,
+                'updated_at', ws.updated_at,
+                'completed_at', ws.completed_at,
+                'depends_on', (SELECT coalesce(jsonb_agg(p.name ORDER BY p.name), '[]'::jsonb)
+                                 FROM tasker.workflow_step_edges e
+                                 JOIN tasker.workflow_steps p ON p.workflow_step_uuid = e.from_step_uuid
+                                WHERE e.to_step_uuid = ws.workflow_step_uuid),
+                'attempt_history', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                                             'attempt', a.attempt, 'worker_id', a.worker_id,
+                                             'started_at', a.started_at, 'finished_at', a.finished_at,
+                                             'outcome', a.outcome, 'error', a.error) ORDER BY a.attempt), '[]'::jsonb)
+                                      FROM tasker.workflow_step_attempts a
+                                     WHERE a.workflow_step_uuid = ws.workflow_step_uuid))
+            """;
+
+    private static final String TASK_FIELDS =
+            """
+                'task_uuid', t.task_uuid,
+                'namespace', t.namespace,
+                'name', t.name,
+                'version', t.version,
+                'status', t.current_state,
+                'priority', t.priority,
+                'correlation_id', t.correlation_id,
+                'initiator', t.initiator,
+                'source_system', t.source_system,
+                'reason', t.reason,
+                'tags', t.tags,
+                'created_at', t.created_at,
+                'updated_at', t.updated_at,
+                'completed_at', t.completed_at
+            """;
+
+    private static final String TASK =
+            "SELECT jsonb_build_object("
+                    + TASK_FIELDS
+                    + """
+                    ,
+                    'context', t.context,
+                    'identity_hash', t.identity_hash,
+                    'execution_summary', (SELECT to_jsonb(s) FROM tasker.task_execution_summary(t.task_uuid) s),
+                    'steps', (SELECT coalesce(jsonb_agg("""
+                    + STEP_JSON
+                    + """
+                     ORDER BY ws.created_at, ws.workflow_step_uuid), '[]'::jsonb)
+                                FROM tasker.workflow_steps ws WHERE ws.task_uuid = t.task_uuid)
+                    )::text
+                    FROM tasker.tasks t WHERE t.task_uuid = $1::uuid
+                    """;
+
+    private static final String STEPS =
+            "SELECT coalesce(jsonb_agg("
+                    + STEP_JSON
+                    + " ORDER BY ws.created_at, ws.workflow_step_uuid), '[]'::jsonb)::text"
+                    + " FROM tasker.workflow_steps ws WHERE ws.task_uuid = $1::uuid"
+                    + " AND ($2::uuid IS NULL OR ws.workflow_step_uuid = $2::uuid)";
+
+    private static final String EXISTS = "SELECT 1 FROM tasker.tasks WHERE task_uuid = $1::uuid";
+
+    private static final String TRANSITIONS =
+            """
+            SELECT jsonb_build_object(
+                'task_transitions', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                        'from_state', tt.from_state, 'to_state', tt.to_state, 'reason', tt.reason,
+                        'metadata', tt.metadata, 'most_recent', tt.most_recent, 'sort_key', tt.sort_key,
+                        'created_at', tt.created_at) ORDER BY tt.sort_key), '[]'::jsonb)
+                    FROM tasker.task_transitions tt WHERE tt.task_uuid = $1::uuid),
+                'step_transitions', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                        'workflow_step_uuid', st.workflow_step_uuid, 'step_name', ws.name,
+                        'from_state', st.from_state, 'to_state', st.to_state, 'reason', st.reason,
+                        'metadata', st.metadata, 'most_recent', st.most_recent, 'sort_key', st.sort_key,
+                        'created_at', st.created_at) ORDER BY st.created_at, ws.name, st.sort_key), '[]'::jsonb)
+                    FROM tasker.workflow_step_transitions st
+                    JOIN tasker.workflow_steps ws ON ws.workflow_step_uuid = st.workflow_step_uuid
+                   WHERE st.task_uuid = $1::uuid))::text
+            """;
+
+    // Newest first; keyset-free paging by offset keeps the API simple for operators.
+    private static final String LIST =
+            "SELECT jsonb_build_object("
+                    + TASK_FIELDS
+                    + """
+                    )::text
+                      FROM tasker.tasks t
+                     WHERE ($1::text IS NULL OR t.namespace = $1::text)
+                       AND ($2::text IS NULL OR t.name = $2::text)
+                       AND ($3::text IS NULL OR t.current_state = $3::text)
+                       AND ($4::timestamptz IS NULL OR t.created_at >= $4::timestamptz)
+                       AND ($5::timestamptz IS NULL OR t.created_at < $5::timestamptz)
+                     ORDER BY t.created_at DESC, t.task_uuid DESC
+                     LIMIT $6::integer OFFSET $7::integer
+                    """;
+
+    /** Filters of the task list. */
+    public record TaskFilter(
+            String namespace,
+            String name,
+            String status,
+            OffsetDateTime createdAfter,
+            OffsetDateTime createdBefore,
+            int limit,
+            int offset) {}
+
+    public Uni<Optional<JsonNode>> findTask(SqlClient client, UUID taskUuid) {
+        return client.preparedQuery(TASK).execute(Tuple.of(taskUuid)).map(TaskQueries::firstJson);
+    }
+
+    public Uni<Boolean> exists(SqlClient client, UUID taskUuid) {
+        return client.preparedQuery(EXISTS)
+                .execute(Tuple.of(taskUuid))
+                .map(rows -> rows.size() > 0);
+    }
+
+    public Uni<JsonNode> listSteps(SqlClient client, UUID taskUuid, UUID stepUuid) {
+        return client.preparedQuery(STEPS)
+                .execute(Tuple.of(taskUuid, stepUuid))
+                .map(rows -> JsonSupport.parse(rows.iterator().next().getString(0)));
+    }
+
+    public Uni<JsonNode> listTransitions(SqlClient client, UUID taskUuid) {
+        return client.preparedQuery(TRANSITIONS)
+                .execute(Tuple.of(taskUuid))
+                .map(rows -> JsonSupport.parse(rows.iterator().next().getString(0)));
+    }
+
+    public Uni<java.util.List<JsonNode>> listTasks(SqlClient client, TaskFilter f) {
+        Tuple args =
+                Tuple.tuple()
+                        .addString(f.namespace())
+                        .addString(f.name())
+                        .addString(f.status())
+                        .addOffsetDateTime(f.createdAfter())
+                        .addOffsetDateTime(f.createdBefore())
+                        .addInteger(f.limit())
+                        .addInteger(f.offset());
+        return client.preparedQuery(LIST)
+                .execute(args)
+                .map(
+                        rows -> {
+                            java.util.List<JsonNode> out = new java.util.ArrayList<>();
+                            rows.forEach(r -> out.add(JsonSupport.parse(r.getString(0))));
+                            return out;
+                        });
+    }
+
+    private static Optional<JsonNode> firstJson(RowSet<Row> rows) {
+        if (rows.size() == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(JsonSupport.parse(rows.iterator().next().getString(0)));
+    }
+}

@@ -1,0 +1,295 @@
+package io.tasker.orchestrator.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.mutiny.Uni;
+import io.tasker.messages.QueueNames;
+import io.tasker.orchestrator.rest.ApiException;
+import io.tasker.orchestrator.rest.JsonSupport;
+import io.tasker.orchestrator.task.TaskRepository.NewTask;
+import io.tasker.orchestrator.template.InputSchemas;
+import io.tasker.orchestrator.template.TemplateRepository.StoredTemplate;
+import io.tasker.orchestrator.template.TemplateService;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * Creates tasks: request checks, template lookup, context validation, identity, one transaction.
+ */
+@ApplicationScoped
+public class TaskService {
+
+    private static final Logger LOG = Logger.getLogger(TaskService.class);
+    private static final Pattern VERSION = Pattern.compile("^[0-9]+\\.[0-9]+\\.[0-9]+$");
+    private static final Set<String> FIELDS =
+            Set.of(
+                    "namespace",
+                    "name",
+                    "version",
+                    "context",
+                    "idempotency_key",
+                    "priority",
+                    "initiator",
+                    "source_system",
+                    "reason",
+                    "tags",
+                    "correlation_id");
+
+    private final Pool pool;
+    private final TemplateService templates;
+    private final InputSchemas schemas;
+    private final TaskRepository repository;
+    private final TaskQueries queries;
+
+    public TaskService(
+            Pool pool,
+            TemplateService templates,
+            InputSchemas schemas,
+            TaskRepository repository,
+            TaskQueries queries) {
+        this.pool = pool;
+        this.templates = templates;
+        this.schemas = schemas;
+        this.repository = repository;
+        this.queries = queries;
+    }
+
+    /** A checked creation request. */
+    record CreateRequest(
+            String namespace,
+            String name,
+            String version,
+            JsonNode context,
+            String idempotencyKey,
+            int priority,
+            String initiator,
+            String sourceSystem,
+            String reason,
+            JsonNode tags,
+            UUID correlationId) {}
+
+    /** Creates a task and enqueues its root steps; returns the task view. */
+    public Uni<JsonNode> createTask(JsonNode body) {
+        CreateRequest request = check(body);
+        return templates
+                .resolve(request.namespace(), request.name(), request.version())
+                .chain(template -> create(template, request));
+    }
+
+    private Uni<JsonNode> create(StoredTemplate template, CreateRequest request) {
+        List<String> violations =
+                schemas.violations(
+                        template.namedTaskUuid(), template.inputSchema(), request.context());
+        if (!violations.isEmpty()) {
+            throw ApiException.badRequest(
+                    "context_validation_failed",
+                    "the context does not match the input_schema of "
+                            + template.namespace()
+                            + "/"
+                            + template.name()
+                            + "@"
+                            + template.version(),
+                    violations);
+        }
+        String identity = identityHash(template, request);
+        NewTask task =
+                new NewTask(
+                        template.namedTaskUuid(),
+                        request.context(),
+                        identity,
+                        request.priority(),
+                        request.correlationId() == null
+                                ? UUID.randomUUID()
+                                : request.correlationId(),
+                        request.initiator(),
+                        request.sourceSystem(),
+                        request.reason(),
+                        request.tags());
+        return pool.withTransaction(tx -> repository.callCreateTask(tx, task))
+                .onFailure(TaskService::isDuplicateIdentity)
+                .recoverWithUni(
+                        e ->
+                                repository
+                                        .findByIdentity(pool, identity)
+                                        .map(
+                                                existing -> {
+                                                    throw ApiException.conflict(
+                                                            "duplicate_task",
+                                                            "a task with the same identity already exists"
+                                                                    + " (identity strategy "
+                                                                    + template.identityStrategy()
+                                                                    + ")",
+                                                            existing.<Map<String, Object>>map(
+                                                                            u ->
+                                                                                    Map.of(
+                                                                                            "existing_task_uuid",
+                                                                                            u
+                                                                                                    .toString()))
+                                                                    .orElse(Map.of()));
+                                                }))
+                .invoke(
+                        uuid ->
+                                LOG.infof(
+                                        "task %s created from %s/%s@%s correlation_id=%s",
+                                        uuid,
+                                        template.namespace(),
+                                        template.name(),
+                                        template.version(),
+                                        task.correlationId()))
+                .chain(uuid -> queries.findTask(pool, uuid))
+                .map(found -> found.orElseThrow());
+    }
+
+    private static boolean isDuplicateIdentity(Throwable e) {
+        return e instanceof PgException pg
+                && "23505".equals(pg.getSqlState())
+                && String.valueOf(pg.getMessage()).contains("identity_hash");
+    }
+
+    static String identityHash(StoredTemplate template, CreateRequest request) {
+        String strategy = template.identityStrategy();
+        if ("always_unique".equals(strategy)) {
+            return JsonSupport.sha256Hex(template.namedTaskUuid() + ":unique:" + UUID.randomUUID());
+        }
+        if (request.idempotencyKey() != null) {
+            return JsonSupport.sha256Hex(
+                    template.namedTaskUuid() + ":key:" + request.idempotencyKey());
+        }
+        if ("caller_provided".equals(strategy)) {
+            throw ApiException.badRequest(
+                    "idempotency_key_required",
+                    "template "
+                            + template.namespace()
+                            + "/"
+                            + template.name()
+                            + " uses the caller_provided identity strategy: idempotency_key is required",
+                    List.of("idempotency_key is required"));
+        }
+        return JsonSupport.sha256Hex(
+                template.namedTaskUuid() + ":context:" + JsonSupport.canonical(request.context()));
+    }
+
+    /** Checks the request body, listing every problem at once. */
+    static CreateRequest check(JsonNode body) {
+        List<String> problems = new ArrayList<>();
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest(
+                    "invalid_request",
+                    "the request body must be a JSON object",
+                    List.of("body must be an object"));
+        }
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!FIELDS.contains(key)) {
+                problems.add("unknown field '" + key + "'");
+            }
+        }
+        String namespace = requiredText(body, "namespace", problems);
+        if (namespace != null && !QueueNames.isValidNamespace(namespace)) {
+            problems.add(
+                    "namespace '" + namespace + "' must match " + QueueNames.NAMESPACE.pattern());
+        }
+        String name = requiredText(body, "name", problems);
+        String version = optionalText(body, "version", problems);
+        if (version != null && !VERSION.matcher(version).matches()) {
+            problems.add("version '" + version + "' must be MAJOR.MINOR.PATCH");
+        }
+        JsonNode context = body.get("context");
+        if (context == null || context.isNull()) {
+            context = JsonSupport.object();
+        } else if (!context.isObject()) {
+            problems.add("context must be a JSON object");
+        }
+        String key = optionalText(body, "idempotency_key", problems);
+        if (key != null && key.length() > 255) {
+            problems.add("idempotency_key must be at most 255 characters");
+        }
+        int priority = 0;
+        JsonNode p = body.get("priority");
+        if (p != null && !p.isNull()) {
+            if (!p.isIntegralNumber() || !p.canConvertToInt()) {
+                problems.add("priority must be an integer");
+            } else {
+                priority = p.asInt();
+            }
+        }
+        JsonNode tags = body.get("tags");
+        if (tags != null && !tags.isNull()) {
+            if (!tags.isArray()) {
+                problems.add("tags must be a list of strings");
+            } else {
+                tags.forEach(
+                        t -> {
+                            if (!t.isTextual()) {
+                                problems.add("tags must be a list of strings");
+                            }
+                        });
+            }
+        } else {
+            tags = JsonSupport.array();
+        }
+        UUID correlation = null;
+        String c = optionalText(body, "correlation_id", problems);
+        if (c != null) {
+            try {
+                correlation = UUID.fromString(c);
+            } catch (IllegalArgumentException e) {
+                problems.add("correlation_id must be a UUID");
+            }
+        }
+        String initiator = optionalText(body, "initiator", problems);
+        String source = optionalText(body, "source_system", problems);
+        String reason = optionalText(body, "reason", problems);
+        if (!problems.isEmpty()) {
+            throw ApiException.badRequest(
+                    "invalid_request",
+                    "the task request has " + problems.size() + " problem(s)",
+                    problems);
+        }
+        return new CreateRequest(
+                namespace,
+                name,
+                version,
+                context,
+                key,
+                priority,
+                initiator,
+                source,
+                reason,
+                tags,
+                correlation);
+    }
+
+    private static String requiredText(JsonNode body, String field, List<String> problems) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            problems.add(field + " is required");
+            return null;
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            problems.add(field + " must be a non-empty string");
+            return null;
+        }
+        return v.asText();
+    }
+
+    private static String optionalText(JsonNode body, String field, List<String> problems) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            problems.add(field + " must be a string");
+            return null;
+        }
+        return v.asText();
+    }
+}

@@ -1,0 +1,148 @@
+package io.tasker.orchestrator.template;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.mutiny.Uni;
+import io.tasker.messages.QueueNames;
+import io.tasker.orchestrator.config.OrchestratorConfig;
+import io.tasker.orchestrator.rest.ApiException;
+import io.tasker.orchestrator.rest.JsonSupport;
+import io.tasker.orchestrator.template.TemplateRepository.StoredTemplate;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/** Registers and reads versioned task templates. */
+@ApplicationScoped
+public class TemplateService {
+
+    private static final Logger LOG = Logger.getLogger(TemplateService.class);
+
+    /** The outcome of a registration: the stored version and whether this call created it. */
+    public record Registration(StoredTemplate template, boolean created) {}
+
+    private final Pool pool;
+    private final TemplateRepository repository;
+    private final TemplateValidator validator;
+
+    public TemplateService(
+            Pool pool,
+            TemplateRepository repository,
+            OrchestratorConfig config,
+            InputSchemas schemas) {
+        this.pool = pool;
+        this.repository = repository;
+        this.validator = new TemplateValidator(config.retry(), schemas);
+    }
+
+    /**
+     * Validates and stores a template version, creating its namespace and queue, in one
+     * transaction. The same content again is a no-op; other content under an existing version is a
+     * conflict.
+     */
+    public Uni<Registration> register(JsonNode document) {
+        TemplateValidator.Result result = validator.validate(document);
+        if (!result.valid()) {
+            return Uni.createFrom()
+                    .failure(
+                            ApiException.badRequest(
+                                    "invalid_template",
+                                    "the template has " + result.problems().size() + " problem(s)",
+                                    result.problems()));
+        }
+        ObjectNode template = result.template();
+        String hash = JsonSupport.sha256Hex(JsonSupport.canonical(template));
+        String namespace = template.get("namespace").asText();
+        String name = template.get("name").asText();
+        String version = template.get("version").asText();
+        return pool.withTransaction(
+                        tx ->
+                                repository
+                                        .insertNamespace(tx, namespace)
+                                        .chain(
+                                                () ->
+                                                        repository.callEnsureQueue(
+                                                                tx,
+                                                                QueueNames.workerQueue(namespace)))
+                                        .chain(() -> repository.insertTemplate(tx, template, hash))
+                                        .chain(
+                                                inserted ->
+                                                        repository
+                                                                .find(tx, namespace, name, version)
+                                                                .map(
+                                                                        found ->
+                                                                                toRegistration(
+                                                                                        found
+                                                                                                .orElseThrow(),
+                                                                                        hash,
+                                                                                        inserted
+                                                                                                .isPresent()))))
+                .invoke(
+                        r -> {
+                            if (r.created()) {
+                                LOG.infof("registered template %s/%s@%s", namespace, name, version);
+                            }
+                        });
+    }
+
+    private static Registration toRegistration(
+            StoredTemplate stored, String hash, boolean created) {
+        if (!stored.contentHash().equals(hash)) {
+            throw ApiException.conflict(
+                    "template_version_conflict",
+                    "template "
+                            + stored.namespace()
+                            + "/"
+                            + stored.name()
+                            + "@"
+                            + stored.version()
+                            + " is already registered with different content; versions are immutable,"
+                            + " register a new version",
+                    Map.of("named_task_uuid", stored.namedTaskUuid().toString()));
+        }
+        return new Registration(stored, created);
+    }
+
+    public Uni<StoredTemplate> get(String namespace, String name, String version) {
+        return repository
+                .find(pool, namespace, name, version)
+                .map(
+                        found ->
+                                found.orElseThrow(
+                                        () ->
+                                                ApiException.notFound(
+                                                        "template_not_found",
+                                                        "no template "
+                                                                + namespace
+                                                                + "/"
+                                                                + name
+                                                                + "@"
+                                                                + version)));
+    }
+
+    /** The named version, or the highest registered version when version is null. */
+    public Uni<StoredTemplate> resolve(String namespace, String name, String version) {
+        Uni<java.util.Optional<StoredTemplate>> found =
+                version == null
+                        ? repository.findLatest(pool, namespace, name)
+                        : repository.find(pool, namespace, name, version);
+        return found.map(
+                f ->
+                        f.orElseThrow(
+                                () ->
+                                        ApiException.notFound(
+                                                "template_not_found",
+                                                "no template "
+                                                        + namespace
+                                                        + "/"
+                                                        + name
+                                                        + (version == null ? "" : "@" + version)
+                                                        + " is registered")));
+    }
+
+    public Uni<List<StoredTemplate>> list(String namespace) {
+        return repository.list(pool, namespace);
+    }
+}

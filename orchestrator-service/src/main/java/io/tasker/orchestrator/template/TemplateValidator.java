@@ -1,0 +1,454 @@
+package io.tasker.orchestrator.template;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tasker.messages.QueueNames;
+import io.tasker.orchestrator.config.OrchestratorConfig;
+import io.tasker.orchestrator.rest.JsonSupport;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a template document and returns it normalised (every default filled in), or the full list
+ * of what is wrong with it.
+ */
+public final class TemplateValidator {
+
+    static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_]{0,62}$");
+    static final Pattern VERSION =
+            Pattern.compile("^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$");
+    static final Pattern HANDLER =
+            Pattern.compile("^[A-Za-z][A-Za-z0-9_]*(\\.[A-Za-z][A-Za-z0-9_]*)*$");
+    private static final Set<String> TOP_LEVEL =
+            Set.of(
+                    "namespace",
+                    "name",
+                    "version",
+                    "description",
+                    "input_schema",
+                    "steps",
+                    "lifecycle",
+                    "identity_strategy");
+    private static final Set<String> STEP_KEYS =
+            Set.of(
+                    "name",
+                    "handler",
+                    "config",
+                    "depends_on",
+                    "retry",
+                    "timeout_seconds",
+                    "description",
+                    "inputs");
+    private static final Set<String> RETRY_KEYS =
+            Set.of(
+                    "retryable",
+                    "max_attempts",
+                    "backoff",
+                    "backoff_base_ms",
+                    "max_backoff_ms",
+                    "jitter_percent");
+    private static final Set<String> LIFECYCLE_KEYS =
+            Set.of("max_duration_minutes", "max_waiting_minutes");
+    private static final Set<String> BACKOFFS = Set.of("exponential", "linear", "fixed");
+    private static final Set<String> IDENTITY =
+            Set.of("strict", "caller_provided", "always_unique");
+
+    private final OrchestratorConfig.Retry defaults;
+    private final InputSchemas schemas;
+
+    public TemplateValidator(OrchestratorConfig.Retry defaults, InputSchemas schemas) {
+        this.defaults = defaults;
+        this.schemas = schemas;
+    }
+
+    /** The outcome: a normalised template, or the problems found. */
+    public record Result(ObjectNode template, List<String> problems) {
+        public boolean valid() {
+            return problems.isEmpty();
+        }
+    }
+
+    public Result validate(JsonNode doc) {
+        List<String> problems = new ArrayList<>();
+        if (doc == null || !doc.isObject()) {
+            return new Result(null, List.of("the template must be an object"));
+        }
+        for (Iterator<String> it = doc.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!TOP_LEVEL.contains(key)) {
+                problems.add("unknown field '" + key + "'");
+            }
+        }
+        ObjectNode out = JsonSupport.object();
+        String namespace = text(doc, "namespace", problems, "namespace");
+        if (namespace != null && !QueueNames.isValidNamespace(namespace)) {
+            problems.add(
+                    "namespace '" + namespace + "' must match " + QueueNames.NAMESPACE.pattern());
+        }
+        String name = text(doc, "name", problems, "name");
+        if (name != null && !NAME.matcher(name).matches()) {
+            problems.add("name '" + name + "' must match " + NAME.pattern());
+        }
+        String version = text(doc, "version", problems, "version");
+        if (version != null && !VERSION.matcher(version).matches()) {
+            problems.add("version '" + version + "' must be MAJOR.MINOR.PATCH (e.g. 1.0.0)");
+        }
+        out.put("namespace", namespace);
+        out.put("name", name);
+        out.put("version", version);
+        JsonNode description = doc.get("description");
+        if (description != null && !description.isNull() && !description.isTextual()) {
+            problems.add("description must be a string");
+        }
+        out.put(
+                "description",
+                description == null || !description.isTextual() ? "" : description.asText());
+
+        JsonNode identity = doc.get("identity_strategy");
+        String strategy = identity == null || identity.isNull() ? "strict" : identity.asText();
+        if (!IDENTITY.contains(strategy)) {
+            problems.add(
+                    "identity_strategy '"
+                            + strategy
+                            + "' must be one of "
+                            + new TreeSet<>(IDENTITY));
+        }
+        out.put("identity_strategy", strategy);
+
+        JsonNode schema = doc.get("input_schema");
+        if (schema == null || schema.isNull()) {
+            out.set("input_schema", JsonSupport.object().put("type", "object"));
+        } else if (!schema.isObject()) {
+            problems.add("input_schema must be a JSON Schema object");
+        } else {
+            for (String p : schemas.checkSchema(schema)) {
+                problems.add("input_schema is not a valid JSON Schema: " + p);
+            }
+            out.set("input_schema", schema);
+        }
+
+        validateLifecycle(doc.get("lifecycle"), out, problems);
+        validateSteps(doc.get("steps"), out, problems);
+        return new Result(problems.isEmpty() ? out : null, problems);
+    }
+
+    private void validateLifecycle(JsonNode lifecycle, ObjectNode out, List<String> problems) {
+        ObjectNode normalised = JsonSupport.object();
+        normalised.put("max_duration_minutes", 1440);
+        if (lifecycle != null && !lifecycle.isNull()) {
+            if (!lifecycle.isObject()) {
+                problems.add("lifecycle must be an object");
+            } else {
+                for (Iterator<String> it = lifecycle.fieldNames(); it.hasNext(); ) {
+                    String key = it.next();
+                    if (!LIFECYCLE_KEYS.contains(key)) {
+                        problems.add("lifecycle: unknown field '" + key + "'");
+                    }
+                }
+                for (String key : LIFECYCLE_KEYS) {
+                    JsonNode v = lifecycle.get(key);
+                    if (v == null || v.isNull()) {
+                        continue;
+                    }
+                    if (!v.canConvertToInt()
+                            || !v.isIntegralNumber()
+                            || v.asInt() < 1
+                            || v.asInt() > 525600) {
+                        problems.add(
+                                "lifecycle." + key + " must be an integer between 1 and 525600");
+                    } else {
+                        normalised.put(key, v.asInt());
+                    }
+                }
+            }
+        }
+        out.set("lifecycle", normalised);
+    }
+
+    private void validateSteps(JsonNode steps, ObjectNode out, List<String> problems) {
+        ArrayNode normalised = JsonSupport.array();
+        out.set("steps", normalised);
+        if (steps == null || !steps.isArray() || steps.isEmpty()) {
+            problems.add("steps must be a non-empty list");
+            return;
+        }
+        Map<String, List<String>> dependencies = new LinkedHashMap<>();
+        Set<String> duplicates = new LinkedHashSet<>();
+        int index = 0;
+        for (JsonNode step : steps) {
+            String where = "steps[" + index++ + "]";
+            if (!step.isObject()) {
+                problems.add(where + " must be an object");
+                continue;
+            }
+            String stepName = text(step, "name", problems, where + ".name");
+            if (stepName != null) {
+                where = "step '" + stepName + "'";
+                if (!NAME.matcher(stepName).matches()) {
+                    problems.add(where + ": name must match " + NAME.pattern());
+                }
+                if (dependencies.containsKey(stepName)) {
+                    duplicates.add(stepName);
+                }
+            }
+            for (Iterator<String> it = step.fieldNames(); it.hasNext(); ) {
+                String key = it.next();
+                if (!STEP_KEYS.contains(key)) {
+                    problems.add(where + ": unknown field '" + key + "'");
+                }
+            }
+            String handler = text(step, "handler", problems, where + ": handler");
+            if (handler != null && !HANDLER.matcher(handler).matches()) {
+                problems.add(
+                        where
+                                + ": handler '"
+                                + handler
+                                + "' must be a dotted name like fulfillment.validate_order");
+            }
+            ObjectNode n = JsonSupport.object();
+            n.put("name", stepName);
+            n.put("handler", handler);
+            JsonNode config = step.get("config");
+            if (config != null && !config.isNull() && !config.isObject()) {
+                problems.add(where + ": config must be an object");
+            }
+            n.set("config", config == null || !config.isObject() ? JsonSupport.object() : config);
+            JsonNode inputs = step.get("inputs");
+            if (inputs != null && !inputs.isNull() && !inputs.isObject()) {
+                problems.add(where + ": inputs must be an object");
+            }
+            n.set("inputs", inputs == null || !inputs.isObject() ? JsonSupport.object() : inputs);
+            List<String> deps = new ArrayList<>();
+            JsonNode dependsOn = step.get("depends_on");
+            if (dependsOn != null && !dependsOn.isNull()) {
+                if (!dependsOn.isArray()) {
+                    problems.add(where + ": depends_on must be a list of step names");
+                } else {
+                    for (JsonNode d : dependsOn) {
+                        if (!d.isTextual()) {
+                            problems.add(where + ": depends_on entries must be step names");
+                        } else if (deps.contains(d.asText())) {
+                            problems.add(where + ": depends on '" + d.asText() + "' twice");
+                        } else {
+                            deps.add(d.asText());
+                        }
+                    }
+                }
+            }
+            ArrayNode depArray = JsonSupport.array();
+            deps.forEach(depArray::add);
+            n.set("depends_on", depArray);
+            n.set("retry", retry(step.get("retry"), where, problems));
+            int timeout = defaults.timeoutSeconds();
+            JsonNode t = step.get("timeout_seconds");
+            if (t != null && !t.isNull()) {
+                if (!t.isIntegralNumber() || t.asLong() < 1 || t.asLong() > 86400) {
+                    problems.add(
+                            where + ": timeout_seconds must be an integer between 1 and 86400");
+                } else {
+                    timeout = t.asInt();
+                }
+            }
+            n.put("timeout_seconds", timeout);
+            normalised.add(n);
+            if (stepName != null && !dependencies.containsKey(stepName)) {
+                dependencies.put(stepName, deps);
+            }
+        }
+        for (String d : duplicates) {
+            problems.add("duplicate step name '" + d + "'");
+        }
+        boolean unknown = false;
+        for (Map.Entry<String, List<String>> e : dependencies.entrySet()) {
+            for (String dep : e.getValue()) {
+                if (dep.equals(e.getKey())) {
+                    problems.add("step '" + e.getKey() + "' depends on itself");
+                    unknown = true;
+                } else if (!dependencies.containsKey(dep)) {
+                    problems.add("step '" + e.getKey() + "' depends on unknown step '" + dep + "'");
+                    unknown = true;
+                }
+            }
+        }
+        if (!unknown) {
+            List<String> cycle = findCycle(dependencies);
+            if (!cycle.isEmpty()) {
+                problems.add("dependency cycle: " + String.join(" -> ", cycle));
+            }
+        }
+    }
+
+    private ObjectNode retry(JsonNode retry, String where, List<String> problems) {
+        ObjectNode n = JsonSupport.object();
+        n.put("retryable", true);
+        n.put("max_attempts", defaults.maxAttempts());
+        n.put("backoff", defaults.backoff());
+        n.put("backoff_base_ms", defaults.backoffBaseMs());
+        n.put("max_backoff_ms", defaults.maxBackoffMs());
+        n.put("jitter_percent", defaults.jitterPercent());
+        if (retry == null || retry.isNull()) {
+            return n;
+        }
+        if (!retry.isObject()) {
+            problems.add(where + ": retry must be an object");
+            return n;
+        }
+        for (Iterator<String> it = retry.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!RETRY_KEYS.contains(key)) {
+                problems.add(where + ": retry: unknown field '" + key + "'");
+            }
+        }
+        JsonNode retryable = retry.get("retryable");
+        if (retryable != null) {
+            if (!retryable.isBoolean()) {
+                problems.add(where + ": retry.retryable must be true or false");
+            } else {
+                n.put("retryable", retryable.asBoolean());
+            }
+        }
+        long maxAttempts =
+                range(retry, "max_attempts", 1, 100, where, problems, defaults.maxAttempts());
+        n.put("max_attempts", (int) maxAttempts);
+        JsonNode backoff = retry.get("backoff");
+        if (backoff != null) {
+            if (!backoff.isTextual() || !BACKOFFS.contains(backoff.asText())) {
+                problems.add(where + ": retry.backoff must be one of " + new TreeSet<>(BACKOFFS));
+            } else {
+                n.put("backoff", backoff.asText());
+            }
+        }
+        long base =
+                range(
+                        retry,
+                        "backoff_base_ms",
+                        0,
+                        3_600_000,
+                        where,
+                        problems,
+                        defaults.backoffBaseMs());
+        long max =
+                range(
+                        retry,
+                        "max_backoff_ms",
+                        0,
+                        86_400_000,
+                        where,
+                        problems,
+                        defaults.maxBackoffMs());
+        if (retry.has("max_backoff_ms") && max < base) {
+            problems.add(where + ": retry.max_backoff_ms must not be below backoff_base_ms");
+        }
+        n.put("backoff_base_ms", base);
+        n.put("max_backoff_ms", Math.max(max, base));
+        n.put(
+                "jitter_percent",
+                (int)
+                        range(
+                                retry,
+                                "jitter_percent",
+                                0,
+                                100,
+                                where,
+                                problems,
+                                defaults.jitterPercent()));
+        return n;
+    }
+
+    private static long range(
+            JsonNode obj,
+            String key,
+            long min,
+            long max,
+            String where,
+            List<String> problems,
+            long fallback) {
+        JsonNode v = obj.get(key);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
+            problems.add(
+                    where
+                            + ": retry."
+                            + key
+                            + " must be an integer between "
+                            + min
+                            + " and "
+                            + max);
+            return fallback;
+        }
+        return v.asLong();
+    }
+
+    private static String text(JsonNode obj, String key, List<String> problems, String label) {
+        JsonNode v = obj.get(key);
+        if (v == null || v.isNull()) {
+            problems.add(label + " is required");
+            return null;
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            problems.add(label + " must be a non-empty string");
+            return null;
+        }
+        return v.asText();
+    }
+
+    /** A cycle as a path of step names (first name repeated at the end), or empty. */
+    static List<String> findCycle(Map<String, List<String>> dependencies) {
+        Map<String, Integer> color = new HashMap<>();
+        Map<String, String> parent = new HashMap<>();
+        for (String start : dependencies.keySet()) {
+            if (color.getOrDefault(start, 0) != 0) {
+                continue;
+            }
+            Deque<Iterator<String>> stack = new ArrayDeque<>();
+            Deque<String> path = new ArrayDeque<>();
+            color.put(start, 1);
+            stack.push(dependencies.get(start).iterator());
+            path.push(start);
+            while (!stack.isEmpty()) {
+                Iterator<String> it = stack.peek();
+                if (it.hasNext()) {
+                    String next = it.next();
+                    int c = color.getOrDefault(next, 0);
+                    if (c == 1) {
+                        List<String> cycle = new ArrayList<>();
+                        cycle.add(next);
+                        for (String p : path) {
+                            cycle.add(0, p);
+                            if (p.equals(next)) {
+                                break;
+                            }
+                        }
+                        // cycle now reads next ... path-top next; present it in dependency order
+                        List<String> ordered = new ArrayList<>(cycle);
+                        java.util.Collections.reverse(ordered);
+                        return ordered;
+                    }
+                    if (c == 0 && dependencies.containsKey(next)) {
+                        color.put(next, 1);
+                        parent.put(next, path.peek());
+                        stack.push(dependencies.get(next).iterator());
+                        path.push(next);
+                    }
+                } else {
+                    stack.pop();
+                    color.put(path.pop(), 2);
+                }
+            }
+        }
+        return List.of();
+    }
+}
