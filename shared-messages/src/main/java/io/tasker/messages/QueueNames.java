@@ -9,7 +9,7 @@ public final class QueueNames {
     public static final Pattern NAMESPACE = Pattern.compile("^[a-z][a-z0-9_]{0,28}$");
 
     /** Any queue name this system uses or accepts: the pgmq-safe subset of identifiers. */
-    public static final Pattern QUEUE = Pattern.compile("^[a-z][a-z0-9_]{0,47}$");
+    public static final Pattern QUEUE = Pattern.compile("^[a-z][a-z0-9_]{0,46}$");
 
     /** The single queue that carries step result notices to the orchestrators. */
     public static final String RESULTS_QUEUE = "orchestration_step_results";

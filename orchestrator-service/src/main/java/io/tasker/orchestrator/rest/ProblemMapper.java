@@ -1,6 +1,7 @@
 package io.tasker.orchestrator.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tasker.messages.JsonSupport;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;

@@ -2,7 +2,7 @@ package io.tasker.orchestrator.task;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
-import io.tasker.orchestrator.rest.JsonSupport;
+import io.tasker.messages.JsonSupport;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;

@@ -2,9 +2,9 @@ package io.tasker.orchestrator.task;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
+import io.tasker.messages.JsonSupport;
 import io.tasker.messages.QueueNames;
 import io.tasker.orchestrator.rest.ApiException;
-import io.tasker.orchestrator.rest.JsonSupport;
 import io.tasker.orchestrator.task.TaskRepository.NewTask;
 import io.tasker.orchestrator.template.InputSchemas;
 import io.tasker.orchestrator.template.TemplateRepository.StoredTemplate;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.tasker.messages.JsonSupport;
 import io.tasker.orchestrator.rest.ApiException;
-import io.tasker.orchestrator.rest.JsonSupport;
 import java.util.List;
 
 /** Reads template documents written in YAML or JSON. */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
-import io.tasker.orchestrator.rest.JsonSupport;
+import io.tasker.messages.JsonSupport;
 import io.tasker.orchestrator.template.TemplateRepository.StoredTemplate;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;

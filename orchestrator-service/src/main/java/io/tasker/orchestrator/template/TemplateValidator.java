@@ -3,9 +3,9 @@ package io.tasker.orchestrator.template;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tasker.messages.JsonSupport;
 import io.tasker.messages.QueueNames;
 import io.tasker.orchestrator.config.OrchestratorConfig;
-import io.tasker.orchestrator.rest.JsonSupport;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -100,7 +100,16 @@ public final class TemplateValidator {
         if (name != null && !NAME.matcher(name).matches()) {
             problems.add("name '" + name + "' must match " + NAME.pattern());
         }
-        String version = text(doc, "version", problems, "version");
+        String version;
+        if (doc.path("version").isNumber()) {
+            problems.add(
+                    "version "
+                            + doc.get("version")
+                            + " must be MAJOR.MINOR.PATCH written as a string (quote it in YAML)");
+            version = null;
+        } else {
+            version = text(doc, "version", problems, "version");
+        }
         if (version != null && !VERSION.matcher(version).matches()) {
             problems.add("version '" + version + "' must be MAJOR.MINOR.PATCH (e.g. 1.0.0)");
         }

@@ -1,4 +1,4 @@
-package io.tasker.orchestrator.rest;
+package io.tasker.messages;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

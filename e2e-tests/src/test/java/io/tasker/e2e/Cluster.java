@@ -1,0 +1,270 @@
+package io.tasker.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tasker.messages.JsonSupport;
+import io.tasker.testsupport.TestDatabase;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real deployment for tests: one fresh database, and orchestrators and workers started from their
+ * packaged jars as separate JVM processes, talked to over HTTP.
+ */
+public final class Cluster implements AutoCloseable {
+
+    /** A started service process. */
+    public final class Service {
+        final String name;
+        final Process process;
+        final int port;
+        final Path log;
+
+        Service(String name, Process process, int port, Path log) {
+            this.name = name;
+            this.process = process;
+            this.port = port;
+            this.log = log;
+        }
+
+        public String baseUrl() {
+            return "http://localhost:" + port;
+        }
+
+        public long pid() {
+            return process.pid();
+        }
+
+        public boolean alive() {
+            return process.isAlive();
+        }
+
+        /** kill -9: no shutdown hook, no drain. */
+        public void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+
+        public String metrics() {
+            return Cluster.this.get(baseUrl() + "/q/metrics").body();
+        }
+
+        @Override
+        public String toString() {
+            return name + "(pid " + process.pid() + ", port " + port + ", log " + log + ")";
+        }
+    }
+
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final TestDatabase.Database db;
+    private final Path root;
+    private final Path logs;
+    private final List<Service> services = new ArrayList<>();
+    private int sequence;
+
+    public Cluster(String purpose) {
+        this.db = TestDatabase.freshEmpty(purpose);
+        this.root =
+                Path.of(System.getProperty("tasker.repo.root", "..")).toAbsolutePath().normalize();
+        this.logs = root.resolve("e2e-tests/target/e2e-logs/" + db.name());
+        try {
+            Files.createDirectories(logs);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public TestDatabase.Database database() {
+        return db;
+    }
+
+    public Path templatesDir() {
+        return root.resolve("worker-service/src/main/resources/templates");
+    }
+
+    /** Starts an orchestrator that loads the reference templates, and waits until it is ready. */
+    public Service startOrchestrator(Map<String, String> extraEnv) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("TASKER_TEMPLATES_PATH", templatesDir().toString());
+        env.putAll(extraEnv);
+        return start("orchestrator", "orchestrator-service", env);
+    }
+
+    /** Starts a worker serving the given namespaces, and waits until it is ready. */
+    public Service startWorker(String namespaces, Map<String, String> extraEnv) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("TASKER_WORKER_NAMESPACES", namespaces);
+        env.putAll(extraEnv);
+        return start("worker", "worker-service", env);
+    }
+
+    private Service start(String kind, String module, Map<String, String> extraEnv) {
+        Path jar = root.resolve(module + "/target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(
+                    jar
+                            + " is missing: package the services first (mvn verify runs them in order)");
+        }
+        int port = freePort();
+        String name = kind + "-" + (++sequence);
+        Path log = logs.resolve(name + ".log");
+        List<String> cmd =
+                List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1",
+                        "-jar",
+                        jar.toString());
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("TASKER_DB_REACTIVE_URL", db.reactiveUrl());
+        env.put("TASKER_DB_JDBC_URL", db.jdbcUrl());
+        env.put("TASKER_DB_USER", db.user());
+        env.put("TASKER_DB_PASSWORD", db.password());
+        env.put("TASKER_HTTP_PORT", String.valueOf(port));
+        env.put("TASKER_WORKER_ID", name);
+        env.putAll(extraEnv);
+        try {
+            Service s = new Service(name, pb.start(), port, log);
+            services.add(s);
+            awaitReady(s);
+            return s;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + name, e);
+        }
+    }
+
+    public void awaitReady(Service s) {
+        await("ready: " + s)
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(250))
+                .until(
+                        () -> {
+                            if (!s.process.isAlive()) {
+                                throw new IllegalStateException(s + " exited:\n" + tail(s.log));
+                            }
+                            try {
+                                return get(s.baseUrl() + "/q/health/ready").statusCode() == 200;
+                            } catch (RuntimeException e) {
+                                return false;
+                            }
+                        });
+    }
+
+    // --- HTTP -----------------------------------------------------------------------------------
+
+    public HttpResponse<String> get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET().build());
+    }
+
+    public HttpResponse<String> post(String url, String contentType, String body) {
+        return send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", contentType)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build());
+    }
+
+    public static JsonNode json(HttpResponse<String> response) {
+        return JsonSupport.parse(response.body());
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(request.uri() + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // --- SQL ------------------------------------------------------------------------------------
+
+    public long count(String sql, Object... args) {
+        try (Connection c = db.connect();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    public List<String> strings(String sql, Object... args) {
+        try (Connection c = db.connect();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Service s : services) {
+            s.process.destroy();
+        }
+        for (Service s : services) {
+            try {
+                if (!s.process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    s.process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

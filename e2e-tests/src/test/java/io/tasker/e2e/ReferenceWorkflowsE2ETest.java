@@ -1,0 +1,291 @@
+package io.tasker.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigInteger;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The reference workflows of the spec, run by a real orchestrator and a real worker. */
+class ReferenceWorkflowsE2ETest {
+
+    private static final BigInteger N = BigInteger.valueOf(6);
+    private static Cluster cluster;
+    private static Cluster.Service orchestrator;
+
+    @BeforeAll
+    static void start() {
+        cluster = new Cluster("reference");
+        orchestrator = cluster.startOrchestrator(Map.of());
+        cluster.startWorker("examples,fulfillment", Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    @Test
+    void linear_workflow_squares_four_times() {
+        JsonNode task = runToCompletion("linear_workflow");
+        Map<String, BigInteger> r = results(task);
+        assertThat(r)
+                .containsEntry("s1", N.pow(2))
+                .containsEntry("s2", N.pow(4))
+                .containsEntry("s3", N.pow(8))
+                .containsEntry("s4", new BigInteger("2821109907456"));
+        assertAuditTrail(task, 4);
+    }
+
+    @Test
+    void diamond_workflow_joins_both_branches() {
+        JsonNode task = runToCompletion("diamond_workflow");
+        Map<String, BigInteger> r = results(task);
+        assertThat(r)
+                .containsEntry("start", N.pow(2))
+                .containsEntry("left", N.pow(4))
+                .containsEntry("right", N.pow(4))
+                .containsEntry("end", new BigInteger("2821109907456"));
+        assertAuditTrail(task, 4);
+    }
+
+    @Test
+    void tree_workflow_reaches_six_to_the_sixty_fourth() {
+        JsonNode task = runToCompletion("tree_workflow");
+        Map<String, BigInteger> r = results(task);
+        assertThat(r)
+                .containsEntry("root", N.pow(2))
+                .containsEntry("branch_left", N.pow(4))
+                .containsEntry("branch_right", N.pow(4))
+                .containsEntry("leaf_d", N.pow(8))
+                .containsEntry("leaf_g", N.pow(8))
+                .containsEntry("final", N.pow(64));
+        assertAuditTrail(task, 8);
+    }
+
+    @Test
+    void mixed_dag_workflow_reaches_six_to_the_sixty_fourth() {
+        JsonNode task = runToCompletion("mixed_dag_workflow");
+        Map<String, BigInteger> r = results(task);
+        assertThat(r)
+                .containsEntry("init", N.pow(2))
+                .containsEntry("left", N.pow(4))
+                .containsEntry("right", N.pow(4))
+                .containsEntry("validate", N.pow(16))
+                .containsEntry("transform", N.pow(8))
+                .containsEntry("analyze", N.pow(8))
+                .containsEntry("finalize", N.pow(64));
+        assertAuditTrail(task, 7);
+    }
+
+    @Test
+    void order_fulfillment_charges_the_item_total_and_ships() {
+        String body =
+                """
+                {"namespace": "fulfillment", "name": "process_order", "version": "1.0.0",
+                 "context": {"order_id": 42,
+                             "customer": {"id": "c-1", "email": "ada@example.com"},
+                             "items": [{"sku": "BOOK-1", "quantity": 2, "price": 12.50},
+                                       {"sku": "PEN-9", "quantity": 1, "price": 3.10}],
+                             "payment": {"method": "card", "token": "tok_visa"},
+                             "shipping": {"method": "express", "address": {"city": "Lyon"}}}}
+                """;
+        JsonNode task = awaitComplete(create(body));
+        JsonNode ship = step(task, "ship_order").get("results");
+        JsonNode validate = step(task, "validate_order").get("results");
+        assertThat(validate.get("subtotal").decimalValue()).isEqualByComparingTo("28.10");
+        assertThat(validate.get("total").decimalValue()).isEqualByComparingTo("30.35");
+        assertThat(ship.get("amount_charged").decimalValue()).isEqualByComparingTo("30.35");
+        assertThat(ship.get("tracking_number").asText()).isEqualTo("TRK0000000042");
+        assertThat(ship.get("status").asText()).isEqualTo("shipped");
+        assertAuditTrail(task, 4);
+    }
+
+    @Test
+    void a_flaky_step_completes_on_its_third_attempt_after_the_backoff() {
+        register(
+                """
+                namespace: examples
+                name: flaky_once_more
+                version: 1.0.0
+                steps:
+                  - name: wobble
+                    handler: examples.flaky
+                    config: { failures: 2 }
+                    retry: { retryable: true, max_attempts: 3, backoff: fixed, backoff_base_ms: 1000, jitter_percent: 0 }
+                  - name: after
+                    handler: examples.noop
+                    config: { done: true }
+                    depends_on: [wobble]
+                """);
+        JsonNode task =
+                awaitComplete(
+                        create(
+                                "{\"namespace\": \"examples\", \"name\": \"flaky_once_more\", \"context\": {}}"));
+        JsonNode wobble = step(task, "wobble");
+        assertThat(wobble.get("attempts").asInt()).isEqualTo(3);
+        assertThat(wobble.get("results").get("attempts").asInt()).isEqualTo(3);
+        assertThat(wobble.get("attempt_history")).hasSize(3);
+        // Each retry waited at least the fixed 1 s backoff (pgmq delays are whole seconds).
+        List<String> gaps =
+                cluster.strings(
+                        """
+                        SELECT extract(epoch FROM (next.created_at - fail.created_at))::text
+                          FROM tasker.workflow_step_transitions fail
+                          JOIN tasker.workflow_step_transitions next
+                            ON next.workflow_step_uuid = fail.workflow_step_uuid
+                           AND next.to_state = 'in_progress' AND next.sort_key > fail.sort_key
+                         WHERE fail.workflow_step_uuid = ?::uuid AND fail.to_state = 'waiting_for_retry'
+                           AND NOT EXISTS (SELECT 1 FROM tasker.workflow_step_transitions mid
+                                            WHERE mid.workflow_step_uuid = fail.workflow_step_uuid
+                                              AND mid.to_state = 'in_progress'
+                                              AND mid.sort_key > fail.sort_key AND mid.sort_key < next.sort_key)
+                        """,
+                        wobble.get("workflow_step_uuid").asText());
+        assertThat(gaps).hasSize(2);
+        gaps.forEach(
+                g ->
+                        assertThat(Double.parseDouble(g))
+                                .isGreaterThanOrEqualTo(0.99)
+                                .isLessThan(15.0));
+    }
+
+    @Test
+    void
+            a_permanent_failure_fails_the_task_and_its_descendants_never_run_while_the_other_branch_finishes() {
+        register(
+                """
+                namespace: examples
+                name: half_broken
+                version: 1.0.0
+                steps:
+                  - name: start
+                    handler: examples.noop
+                  - name: doomed
+                    handler: examples.fail
+                    config: { message: card expired }
+                    depends_on: [start]
+                  - name: after_doomed
+                    handler: examples.noop
+                    depends_on: [doomed]
+                  - name: independent
+                    handler: examples.sleep
+                    config: { ms: 300 }
+                    depends_on: [start]
+                """);
+        UUID id =
+                create("{\"namespace\": \"examples\", \"name\": \"half_broken\", \"context\": {}}");
+        JsonNode task = awaitStatus(id, "error");
+        assertThat(step(task, "doomed").get("status").asText()).isEqualTo("error");
+        assertThat(step(task, "doomed").get("attempts").asInt()).isEqualTo(1);
+        assertThat(step(task, "doomed").get("last_error").get("message").asText())
+                .isEqualTo("card expired");
+        assertThat(step(task, "after_doomed").get("status").asText()).isEqualTo("pending");
+        assertThat(step(task, "after_doomed").get("attempts").asInt()).isZero();
+        assertThat(step(task, "independent").get("status").asText()).isEqualTo("complete");
+        assertThat(task.get("execution_summary").get("execution_status").asText())
+                .isEqualTo("blocked_by_failures");
+    }
+
+    // --- helpers ------------------------------------------------------------------------------
+
+    private JsonNode runToCompletion(String name) {
+        return awaitComplete(
+                create(
+                        "{\"namespace\": \"examples\", \"name\": \""
+                                + name
+                                + "\", \"version\": \"1.0.0\", \"context\": {\"even_number\": 6}}"));
+    }
+
+    private static void register(String yaml) {
+        HttpResponse<String> r =
+                cluster.post(orchestrator.baseUrl() + "/v1/templates", "application/yaml", yaml);
+        assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+    }
+
+    static UUID create(String body) {
+        HttpResponse<String> r =
+                cluster.post(orchestrator.baseUrl() + "/v1/tasks", "application/json", body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return UUID.fromString(Cluster.json(r).get("task_uuid").asText());
+    }
+
+    private static JsonNode awaitComplete(UUID id) {
+        return awaitStatus(id, "complete");
+    }
+
+    private static JsonNode awaitStatus(UUID id, String status) {
+        JsonNode[] last = new JsonNode[1];
+        await("task " + id + " " + status)
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> {
+                            last[0] =
+                                    Cluster.json(
+                                            cluster.get(
+                                                    orchestrator.baseUrl() + "/v1/tasks/" + id));
+                            return status.equals(last[0].get("status").asText());
+                        });
+        return last[0];
+    }
+
+    private static Map<String, BigInteger> results(JsonNode task) {
+        Map<String, BigInteger> out = new HashMap<>();
+        for (JsonNode s : task.get("steps")) {
+            assertThat(s.get("status").asText()).as(s.get("name").asText()).isEqualTo("complete");
+            assertThat(s.get("attempts").asInt()).isEqualTo(1);
+            out.put(s.get("name").asText(), s.get("results").bigIntegerValue());
+        }
+        return out;
+    }
+
+    private static JsonNode step(JsonNode task, String name) {
+        for (JsonNode s : task.get("steps")) {
+            if (s.get("name").asText().equals(name)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no step " + name + " in " + task);
+    }
+
+    private static void assertAuditTrail(JsonNode task, int steps) {
+        String id = task.get("task_uuid").asText();
+        JsonNode trail =
+                Cluster.json(
+                        cluster.get(orchestrator.baseUrl() + "/v1/tasks/" + id + "/transitions"));
+        assertThat(trail.get("task_transitions").findValuesAsText("to_state"))
+                .containsExactly(
+                        "pending",
+                        "initializing",
+                        "enqueuing_steps",
+                        "steps_in_process",
+                        "evaluating_results",
+                        "complete");
+        Map<String, List<String>> perStep = new HashMap<>();
+        for (JsonNode t : trail.get("step_transitions")) {
+            perStep.computeIfAbsent(t.get("step_name").asText(), k -> new java.util.ArrayList<>())
+                    .add(t.get("to_state").asText());
+        }
+        assertThat(perStep).hasSize(steps);
+        perStep.forEach(
+                (name, states) ->
+                        assertThat(states)
+                                .as(name)
+                                .containsExactly(
+                                        "pending",
+                                        "enqueued",
+                                        "in_progress",
+                                        "enqueued_for_orchestration",
+                                        "complete"));
+    }
+}

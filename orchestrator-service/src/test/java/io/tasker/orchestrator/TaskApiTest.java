@@ -1,0 +1,265 @@
+package io.tasker.orchestrator;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP API against a real database: registration, creation, reads, and every rejection. */
+@QuarkusTest
+@QuarkusTestResource(value = DatabaseResource.class, restrictToAnnotatedClass = true)
+class TaskApiTest {
+
+    private static final String ORDER_TEMPLATE =
+            """
+            namespace: api_test
+            name: order
+            version: 1.0.0
+            description: two steps
+            input_schema:
+              type: object
+              required: [order_id, email]
+              properties:
+                order_id: { type: integer, minimum: 1 }
+                email: { type: string }
+            steps:
+              - name: first
+                handler: examples.noop
+              - name: second
+                handler: examples.noop
+                depends_on: [first]
+                retry: { max_attempts: 5, backoff: linear, backoff_base_ms: 200 }
+            """;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void yamlIsText() {
+        io.restassured.RestAssured.config =
+                io.restassured.RestAssured.config()
+                        .encoderConfig(
+                                io.restassured.config.EncoderConfig.encoderConfig()
+                                        .encodeContentTypeAs(
+                                                "application/yaml",
+                                                io.restassured.http.ContentType.TEXT));
+    }
+
+    @BeforeEach
+    void registerTemplate() {
+        given().contentType("application/yaml")
+                .body(ORDER_TEMPLATE)
+                .post("/v1/templates")
+                .then()
+                .statusCode(org.hamcrest.Matchers.anyOf(equalTo(200), equalTo(201)));
+    }
+
+    @Test
+    void registering_the_same_version_twice_is_a_no_op_and_different_content_is_a_conflict() {
+        given().contentType("application/yaml")
+                .body(ORDER_TEMPLATE)
+                .post("/v1/templates")
+                .then()
+                .statusCode(200)
+                .body("created", equalTo(false));
+        given().contentType("application/yaml")
+                .body(ORDER_TEMPLATE.replace("two steps", "changed"))
+                .post("/v1/templates")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("code", equalTo("template_version_conflict"));
+        given().get("/v1/templates/api_test/order/1.0.0")
+                .then()
+                .statusCode(200)
+                .body("template.steps[1].retry.max_attempts", equalTo(5))
+                .body("template.steps[1].retry.backoff", equalTo("linear"))
+                .body("template.steps[0].retry.max_attempts", equalTo(3));
+    }
+
+    @Test
+    void creating_a_task_returns_201_with_steps_and_enqueues_the_root() throws SQLException {
+        String id =
+                given().contentType("application/json")
+                        .body(
+                                "{\"namespace\": \"api_test\", \"name\": \"order\", \"context\": {\"order_id\": 7, \"email\": \"a@b.c\"}}")
+                        .post("/v1/tasks")
+                        .then()
+                        .statusCode(201)
+                        .header("Location", containsString("/v1/tasks/"))
+                        .body("status", equalTo("steps_in_process"))
+                        .body("steps", hasSize(2))
+                        .body("version", equalTo("1.0.0"))
+                        .body("execution_summary.total_steps", equalTo(2))
+                        .extract()
+                        .path("task_uuid");
+        assertThat(
+                        count(
+                                "SELECT count(*) FROM pgmq.q_worker_api_test_queue WHERE message->>'task_uuid' = '"
+                                        + id
+                                        + "'"))
+                .isEqualTo(1);
+        given().get("/v1/tasks/" + id + "/workflow_steps")
+                .then()
+                .statusCode(200)
+                .body("workflow_steps", hasSize(2));
+        given().get("/v1/tasks/" + id + "/transitions")
+                .then()
+                .statusCode(200)
+                .body("task_transitions.to_state", hasItem("steps_in_process"));
+        given().get("/v1/tasks?namespace=api_test&status=steps_in_process")
+                .then()
+                .statusCode(200)
+                .body("tasks.task_uuid", hasItem(id));
+        // The same context again is a duplicate under the default strict identity strategy.
+        given().contentType("application/json")
+                .body(
+                        "{\"namespace\": \"api_test\", \"name\": \"order\", \"context\": {\"email\": \"a@b.c\", \"order_id\": 7}}")
+                .post("/v1/tasks")
+                .then()
+                .statusCode(409)
+                .body("code", equalTo("duplicate_task"))
+                .body("existing_task_uuid", equalTo(id));
+    }
+
+    @Test
+    void unknown_template_is_404_and_writes_nothing() throws SQLException {
+        long before = count("SELECT count(*) FROM tasker.tasks");
+        given().contentType("application/json")
+                .body("{\"namespace\": \"api_test\", \"name\": \"nope\", \"context\": {}}")
+                .post("/v1/tasks")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("code", equalTo("template_not_found"))
+                .body("status", equalTo(404))
+                .body("instance", equalTo("/v1/tasks"));
+        assertThat(count("SELECT count(*) FROM tasker.tasks")).isEqualTo(before);
+    }
+
+    @Test
+    void a_context_failing_the_schema_lists_every_violation_and_writes_nothing()
+            throws SQLException {
+        long before = count("SELECT count(*) FROM tasker.tasks");
+        given().contentType("application/json")
+                .body(
+                        "{\"namespace\": \"api_test\", \"name\": \"order\", \"context\": {\"order_id\": 0}}")
+                .post("/v1/tasks")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("context_validation_failed"))
+                .body("errors", hasSize(2))
+                .body("errors.toString()", containsString("email"))
+                .body("errors.toString()", containsString("minimum"));
+        assertThat(count("SELECT count(*) FROM tasker.tasks")).isEqualTo(before);
+    }
+
+    @Test
+    void malformed_json_is_a_400_problem() {
+        given().contentType("application/json")
+                .body("{\"namespace\": ")
+                .post("/v1/tasks")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("malformed_json"))
+                .body("detail", startsWith("the request body is not valid JSON"));
+    }
+
+    @Test
+    void a_bad_namespace_is_refused_with_the_rule() {
+        given().contentType("application/json")
+                .body("{\"namespace\": \"Bad-NS\", \"name\": \"order\", \"context\": {}}")
+                .post("/v1/tasks")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("invalid_request"))
+                .body("errors[0]", containsString("must match"));
+    }
+
+    @Test
+    void a_cyclic_template_lists_every_problem_and_is_not_stored() throws SQLException {
+        given().contentType("application/yaml")
+                .body(
+                        """
+                        namespace: api_test
+                        name: loop
+                        version: 1.0
+                        steps:
+                          - { name: a, handler: examples.noop, depends_on: [c] }
+                          - { name: b, handler: examples.noop, depends_on: [a] }
+                          - { name: c, handler: examples.noop, depends_on: [b] }
+                          - { name: c, handler: examples.noop, retry: { max_attempts: 0 } }
+                          - { name: d, handler: examples.noop, depends_on: [zzz] }
+                        """)
+                .post("/v1/templates")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("invalid_template"))
+                .body("errors.toString()", containsString("MAJOR.MINOR.PATCH"))
+                .body("errors.toString()", containsString("duplicate step name 'c'"))
+                .body(
+                        "errors.toString()",
+                        containsString("max_attempts must be an integer between 1 and 100"))
+                .body("errors.toString()", containsString("unknown step 'zzz'"));
+        given().contentType("application/yaml")
+                .body(
+                        """
+                        namespace: api_test
+                        name: loop
+                        version: 1.0.0
+                        steps:
+                          - { name: a, handler: examples.noop, depends_on: [c] }
+                          - { name: b, handler: examples.noop, depends_on: [a] }
+                          - { name: c, handler: examples.noop, depends_on: [b] }
+                        """)
+                .post("/v1/templates")
+                .then()
+                .statusCode(400)
+                .body("errors[0]", containsString("dependency cycle"));
+        assertThat(count("SELECT count(*) FROM tasker.named_tasks WHERE name = 'loop'")).isZero();
+    }
+
+    @Test
+    void an_invalid_input_schema_is_refused() {
+        given().contentType("application/json")
+                .body(
+                        "{\"namespace\": \"api_test\", \"name\": \"bad_schema\", \"version\": \"1.0.0\","
+                                + " \"input_schema\": {\"type\": \"banana\"},"
+                                + " \"steps\": [{\"name\": \"a\", \"handler\": \"examples.noop\"}]}")
+                .post("/v1/templates")
+                .then()
+                .statusCode(400)
+                .body("errors[0]", containsString("input_schema is not a valid JSON Schema"));
+    }
+
+    @Test
+    void an_unknown_task_is_404() {
+        given().get("/v1/tasks/0191a3f0-0000-7000-8000-000000000000")
+                .then()
+                .statusCode(404)
+                .body("code", equalTo("task_not_found"));
+        given().get("/v1/tasks/not-a-uuid")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("invalid_uuid"));
+    }
+
+    private static long count(String sql) throws SQLException {
+        try (Connection c = DatabaseResource.database.connect();
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.tasker.worker.queue;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.tasker.messages.QueueNames;
+import io.tasker.queue.PgmqClient;
+import io.tasker.queue.PollingLoop;
+import io.tasker.queue.QueueWakeups;
+import io.tasker.worker.config.DatabaseOptions;
+import io.tasker.worker.config.WorkerConfig;
+import io.tasker.worker.execution.StepExecutor;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * One polling loop per served namespace queue. A poll reads at most as many messages as there are
+ * free execution slots, so the worker never holds more leases than it can run; a finished step
+ * frees a slot and wakes the loops.
+ */
+@ApplicationScoped
+public class StepConsumer {
+
+    private static final Logger LOG = Logger.getLogger(StepConsumer.class);
+
+    private final Vertx vertx;
+    private final PgmqClient queues;
+    private final StepExecutor executor;
+    private final WorkerConfig config;
+    private final DatabaseOptions database;
+    private final Map<String, PollingLoop> loops = new LinkedHashMap<>();
+    private volatile QueueWakeups wakeups;
+    private volatile boolean stopping;
+
+    public StepConsumer(
+            Vertx vertx,
+            Pool pool,
+            StepExecutor executor,
+            WorkerConfig config,
+            DatabaseOptions database) {
+        this.vertx = vertx;
+        this.queues = new PgmqClient(pool);
+        this.executor = executor;
+        this.config = config;
+        this.database = database;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        List<String> queueNames = new ArrayList<>();
+        for (String ns : config.namespaces()) {
+            queueNames.add(QueueNames.workerQueue(ns.trim()));
+        }
+        // Queues exist once a template of their namespace is registered; creating them here too
+        // lets a worker start before the orchestrator without failing its first polls.
+        for (String q : queueNames) {
+            queues.createQueue(q).await().atMost(Duration.ofSeconds(30));
+        }
+        for (int i = 0; i < queueNames.size(); i++) {
+            String queue = queueNames.get(i);
+            String namespace = config.namespaces().get(i).trim();
+            loops.put(
+                    queue,
+                    new PollingLoop(
+                            queue,
+                            vertx,
+                            () -> pollOnce(queue, namespace),
+                            config.minPollInterval(),
+                            config.maxPollInterval()));
+        }
+        loops.values().forEach(PollingLoop::start);
+        if (config.listen()) {
+            QueueWakeups w = new QueueWakeups(vertx, database.connectOptions());
+            loops.forEach((queue, loop) -> w.listen(queue, loop::wakeUp));
+            wakeups = w;
+            w.start()
+                    .subscribe()
+                    .with(
+                            ok -> LOG.debugf("listening on %s", loops.keySet()),
+                            e -> LOG.warnf("LISTEN failed (%s); polling only", e.getMessage()));
+        }
+        LOG.infof(
+                "worker %s serving %s (max %d steps in flight, batch %d)",
+                executor.workerId(), queueNames, config.maxConcurrentSteps(), config.batchSize());
+    }
+
+    /** Stops reading, then waits for in-flight steps up to the drain timeout. */
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
+        loops.values().forEach(PollingLoop::stop);
+        if (wakeups != null) {
+            wakeups.close().await().atMost(Duration.ofSeconds(5));
+        }
+        long deadline = System.nanoTime() + config.shutdownDrainTimeout().toNanos();
+        while (executor.inFlight() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (executor.inFlight() > 0) {
+            LOG.warnf(
+                    "shutdown: %d step(s) still running after %s; their leases will return them to the queue",
+                    executor.inFlight(), config.shutdownDrainTimeout());
+        } else {
+            LOG.info("shutdown: all in-flight steps finished");
+        }
+    }
+
+    public Map<String, PollingLoop> loops() {
+        return loops;
+    }
+
+    public boolean listening() {
+        return wakeups != null && wakeups.connected();
+    }
+
+    private Uni<Integer> pollOnce(String queue, String namespace) {
+        int free = Math.min(config.batchSize(), executor.freeSlots());
+        if (stopping || free <= 0) {
+            return Uni.createFrom().item(0);
+        }
+        return queues.read(queue, config.readVisibilitySeconds(), free)
+                .invoke(
+                        messages ->
+                                messages.forEach(
+                                        m -> {
+                                            executor.reserveSlot();
+                                            executor.execute(queue, namespace, m)
+                                                    .subscribe()
+                                                    .with(done -> wakeAll(), e -> wakeAll());
+                                        }))
+                .map(List::size);
+    }
+
+    private void wakeAll() {
+        if (!stopping) {
+            loops.values().forEach(PollingLoop::wakeUp);
+        }
+    }
+}
