@@ -196,6 +196,29 @@ class ReferenceWorkflowsE2ETest {
                 .isEqualTo("blocked_by_failures");
     }
 
+    @Test
+    void a_step_naming_an_unknown_handler_fails_permanently_with_a_clear_error() {
+        register(
+                """
+                namespace: examples
+                name: typo_handler
+                version: 1.0.0
+                steps:
+                  - name: only
+                    handler: examples.does_not_exist
+                """);
+        JsonNode task =
+                awaitStatus(
+                        create(
+                                "{\"namespace\": \"examples\", \"name\": \"typo_handler\", \"context\": {}}"),
+                        "error");
+        JsonNode only = step(task, "only");
+        assertThat(only.get("attempts").asInt()).isEqualTo(1);
+        assertThat(only.get("last_error").get("type").asText()).isEqualTo("unknown_handler");
+        assertThat(only.get("last_error").get("message").asText())
+                .contains("examples.does_not_exist");
+    }
+
     // --- helpers ------------------------------------------------------------------------------
 
     private JsonNode runToCompletion(String name) {

@@ -1,0 +1,137 @@
+package io.tasker.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two orchestrators and two workers on one database: every task completes, every step runs once.
+ */
+class ConcurrencyE2ETest {
+
+    private static final int TASKS = 200;
+    private static Cluster cluster;
+    private static List<Cluster.Service> orchestrators;
+    private static List<Cluster.Service> workers;
+
+    @BeforeAll
+    static void start() {
+        cluster = new Cluster("concurrency");
+        // The first orchestrator migrates; the second starts on the migrated schema at the same
+        // time as
+        // it registers the same templates (a no-op).
+        orchestrators =
+                List.of(cluster.startOrchestrator(Map.of()), cluster.startOrchestrator(Map.of()));
+        workers =
+                List.of(
+                        cluster.startWorker("examples", Map.of()),
+                        cluster.startWorker("examples", Map.of()));
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    @Test
+    void two_orchestrators_and_two_workers_complete_200_concurrent_diamonds_exactly_once()
+            throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Future<Integer>> posts = new ArrayList<>();
+        for (int i = 0; i < TASKS; i++) {
+            Cluster.Service target = orchestrators.get(i % 2);
+            String body =
+                    "{\"namespace\": \"examples\", \"name\": \"diamond_workflow\", \"context\": {\"even_number\": "
+                            + (2 * (i + 1))
+                            + "}}";
+            posts.add(
+                    clients.submit(
+                            () -> {
+                                HttpResponse<String> r =
+                                        cluster.post(
+                                                target.baseUrl() + "/v1/tasks",
+                                                "application/json",
+                                                body);
+                                return r.statusCode();
+                            }));
+        }
+        for (Future<Integer> f : posts) {
+            assertThat(f.get()).isEqualTo(201);
+        }
+        clients.shutdown();
+
+        await("all tasks complete")
+                .atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                        () ->
+                                cluster.count(
+                                                "SELECT count(*) FROM tasker.tasks WHERE current_state = 'complete'")
+                                        == TASKS);
+
+        assertThat(cluster.count("SELECT count(*) FROM tasker.tasks")).isEqualTo(TASKS);
+        assertThat(cluster.count("SELECT count(*) FROM tasker.workflow_steps"))
+                .isEqualTo(TASKS * 4L);
+        assertThat(
+                        cluster.count(
+                                "SELECT count(*) FROM tasker.workflow_steps WHERE current_state = 'complete' AND attempts = 1"))
+                .isEqualTo(TASKS * 4L);
+        // Exactly the five expected transitions per step, and six per task: nothing recorded twice.
+        assertThat(
+                        cluster.count(
+                                "SELECT count(*) FROM (SELECT workflow_step_uuid FROM tasker.workflow_step_transitions"
+                                        + " GROUP BY workflow_step_uuid HAVING count(*) <> 5"
+                                        + " OR count(DISTINCT to_state) <> 5) x"))
+                .isZero();
+        assertThat(
+                        cluster.count(
+                                "SELECT count(*) FROM (SELECT task_uuid FROM tasker.task_transitions"
+                                        + " GROUP BY task_uuid HAVING count(*) <> 6) x"))
+                .isZero();
+        // The diamond's result for n is n^16, for every task.
+        assertThat(
+                        cluster.count(
+                                "SELECT count(*) FROM tasker.workflow_steps s JOIN tasker.tasks t USING (task_uuid)"
+                                        + " WHERE s.name = 'end' AND s.results = to_jsonb(power((t.context->>'even_number')::numeric, 16))"))
+                .isEqualTo(TASKS);
+        // Handler invocations counted by the workers themselves: one per step, split across both.
+        long invocations = 0;
+        for (Cluster.Service w : workers) {
+            long mine = invocationsOf(w.metrics(), "examples.square_product");
+            assertThat(mine).as("work reached " + w).isPositive();
+            invocations += mine;
+        }
+        assertThat(invocations).isEqualTo(TASKS * 4L);
+        // Every result notice was processed and deleted.
+        assertThat(cluster.count("SELECT count(*) FROM pgmq.q_orchestration_step_results"))
+                .isZero();
+    }
+
+    private static long invocationsOf(String metrics, String handler) {
+        Pattern p =
+                Pattern.compile(
+                        "^tasker_handler_invocations_total\\{[^}]*handler=\""
+                                + Pattern.quote(handler)
+                                + "\"[^}]*\\} ([0-9.E]+)$",
+                        Pattern.MULTILINE);
+        Matcher m = p.matcher(metrics);
+        long total = 0;
+        while (m.find()) {
+            total += (long) Double.parseDouble(m.group(1));
+        }
+        return total;
+    }
+}
