@@ -1,0 +1,42 @@
+package io.tasker.orchestrator;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItems;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/** {@code /v1/queues} reports the pgmq queues with their depth. */
+@QuarkusTest
+@QuarkusTestResource(value = DatabaseResource.class, restrictToAnnotatedClass = true)
+class QueueApiTest {
+
+    @Test
+    void queues_report_depth_after_a_task_enqueues_its_root_step() {
+        given().contentType("application/json")
+                .body(
+                        "{\"namespace\": \"queue_test\", \"name\": \"one\", \"version\": \"1.0.0\","
+                                + " \"steps\": [{\"name\": \"a\", \"handler\": \"examples.noop\"}]}")
+                .post("/v1/templates")
+                .then()
+                .statusCode(201);
+        given().contentType("application/json")
+                .body("{\"namespace\": \"queue_test\", \"name\": \"one\", \"context\": {}}")
+                .post("/v1/tasks")
+                .then()
+                .statusCode(201);
+        given().get("/v1/queues")
+                .then()
+                .statusCode(200)
+                .body(
+                        "queues.queue_name",
+                        hasItems("orchestration_step_results", "worker_queue_test_queue"))
+                .body(
+                        "queues.find { it.queue_name == 'worker_queue_test_queue' }.queue_length",
+                        equalTo(1))
+                .body("totals.queue_length", greaterThanOrEqualTo(1));
+    }
+}
