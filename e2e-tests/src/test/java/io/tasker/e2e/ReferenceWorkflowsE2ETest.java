@@ -21,12 +21,13 @@ class ReferenceWorkflowsE2ETest {
     private static final BigInteger N = BigInteger.valueOf(6);
     private static Cluster cluster;
     private static Cluster.Service orchestrator;
+    private static Cluster.Service worker;
 
     @BeforeAll
     static void start() {
         cluster = new Cluster("reference");
         orchestrator = cluster.startOrchestrator(Map.of());
-        cluster.startWorker("examples,fulfillment", Map.of());
+        worker = cluster.startWorker("examples,fulfillment", Map.of());
     }
 
     @AfterAll
@@ -217,6 +218,24 @@ class ReferenceWorkflowsE2ETest {
         assertThat(only.get("last_error").get("type").asText()).isEqualTo("unknown_handler");
         assertThat(only.get("last_error").get("message").asText())
                 .contains("examples.does_not_exist");
+    }
+
+    @Test
+    void both_services_expose_tasker_metrics_for_the_work_done() {
+        // A different input: the same context again would be a duplicate under the strict identity.
+        awaitComplete(
+                create(
+                        "{\"namespace\": \"examples\", \"name\": \"linear_workflow\", \"context\": {\"even_number\": 10}}"));
+        assertThat(orchestrator.metrics())
+                .containsPattern(
+                        "tasker_step_results_processed_total\\{[^}]*action=\"completed\"[^}]*namespace=\"examples\"[^}]*\\} [1-9]")
+                .contains("tasker_result_processing_seconds_count{namespace=\"examples\"");
+        assertThat(worker.metrics())
+                .containsPattern(
+                        "tasker_handler_invocations_total\\{handler=\"examples.square_product\"[^}]*\\} [1-9]")
+                .containsPattern(
+                        "tasker_steps_claimed_total\\{namespace=\"examples\"[^}]*\\} [1-9]")
+                .contains("tasker_worker_steps_in_flight");
     }
 
     // --- helpers ------------------------------------------------------------------------------

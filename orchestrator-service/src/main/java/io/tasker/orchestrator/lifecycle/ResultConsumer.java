@@ -1,6 +1,8 @@
 package io.tasker.orchestrator.lifecycle;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -41,11 +43,17 @@ public class ResultConsumer {
     private final PgmqClient queues;
     private final OrchestratorConfig.Results config;
     private final DatabaseOptions database;
+    private final MeterRegistry metrics;
     private volatile PollingLoop loop;
     private volatile QueueWakeups wakeups;
 
     public ResultConsumer(
-            Vertx vertx, Pool pool, OrchestratorConfig config, DatabaseOptions database) {
+            Vertx vertx,
+            Pool pool,
+            OrchestratorConfig config,
+            DatabaseOptions database,
+            MeterRegistry metrics) {
+        this.metrics = metrics;
         this.vertx = vertx;
         this.pool = pool;
         this.queues = new PgmqClient(pool);
@@ -138,10 +146,26 @@ public class ResultConsumer {
                     message.msgId(), QueueNames.RESULTS_QUEUE, reason);
             return queues.archive(QueueNames.RESULTS_QUEUE, message.msgId()).replaceWithVoid();
         }
+        Timer.Sample started = Timer.start(metrics);
         return pool.preparedQuery(PROCESS)
                 .execute(Tuple.of(step, message.msgId()))
                 .invoke(
                         rows -> {
+                            JsonNode outcome =
+                                    JsonSupport.parse(rows.iterator().next().getString(0));
+                            String namespace = notice.path("namespace").asText("unknown");
+                            started.stop(
+                                    metrics.timer(
+                                            "tasker_result_processing_seconds",
+                                            "namespace",
+                                            namespace));
+                            metrics.counter(
+                                            "tasker_step_results_processed_total",
+                                            "namespace",
+                                            namespace,
+                                            "action",
+                                            outcome.path("action").asText("unknown"))
+                                    .increment();
                             if (LOG.isDebugEnabled()) {
                                 LOG.debugf(
                                         "processed result task_uuid=%s step_uuid=%s correlation_id=%s: %s",
