@@ -185,6 +185,18 @@ public final class Cluster implements AutoCloseable {
                         .build());
     }
 
+    public HttpResponse<String> patch(String url, String json) {
+        return send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
+                        .build());
+    }
+
+    public HttpResponse<String> delete(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).DELETE().build());
+    }
+
     public static JsonNode json(HttpResponse<String> response) {
         return JsonSupport.parse(response.body());
     }

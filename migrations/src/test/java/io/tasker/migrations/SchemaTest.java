@@ -357,7 +357,111 @@ class SchemaTest {
         }
     }
 
+    @Test
+    void cancelling_a_task_mid_run_cancels_its_unfinished_steps_and_keeps_complete_ones()
+            throws SQLException {
+        UUID task = createTask();
+        runStep(task, "start", "{\"value\": 36}");
+        claim(task, "left", "w1");
+        assertThat(stepStates(task))
+                .containsEntry("left", "in_progress")
+                .containsEntry("right", "enqueued")
+                .containsEntry("end", "pending");
+
+        assertThat(cancel(task, "ops")).isEqualTo("cancelled");
+
+        assertThat(
+                        queryOne(
+                                "SELECT current_state FROM tasker.tasks WHERE task_uuid = ?",
+                                String.class,
+                                task))
+                .isEqualTo("cancelled");
+        assertThat(stepStates(task))
+                .containsEntry("start", "complete")
+                .containsEntry("left", "cancelled")
+                .containsEntry("right", "cancelled")
+                .containsEntry("end", "cancelled");
+        assertThat(
+                        queryOne(
+                                "SELECT count(*) FROM tasker.workflow_steps"
+                                        + " WHERE task_uuid = ? AND (claimed_by IS NOT NULL OR lease_expires_at IS NOT NULL)",
+                                Long.class,
+                                task))
+                .isZero();
+        assertThat(taskTransitions(task)).endsWith("steps_in_process", "cancelled");
+        assertThat(
+                        queryOne(
+                                "SELECT reason || '/' || (metadata->>'actor') || '/' || (metadata->>'reason')"
+                                        + " FROM tasker.task_transitions WHERE task_uuid = ? AND most_recent",
+                                String.class,
+                                task))
+                .isEqualTo("cancelled_by_operator/ops/no longer needed");
+        assertThat(
+                        queryOne(
+                                "SELECT string_agg(s.name || ':' || t.from_state || ':' || (t.metadata->>'actor'), ','"
+                                        + " ORDER BY s.name)"
+                                        + " FROM tasker.workflow_step_transitions t"
+                                        + " JOIN tasker.workflow_steps s USING (workflow_step_uuid)"
+                                        + " WHERE t.task_uuid = ? AND t.to_state = 'cancelled'"
+                                        + " AND t.reason = 'task_cancelled' AND t.most_recent",
+                                String.class,
+                                task))
+                .isEqualTo("end:pending:ops,left:in_progress:ops,right:enqueued:ops");
+        // The queued message of a cancelled step is not claimable, so the worker drops it.
+        assertThat(claim(task, "right", "w2")).contains("\"status\": \"not_claimable\"");
+    }
+
+    @Test
+    void a_late_report_for_a_cancelled_step_is_discarded() throws SQLException {
+        UUID task = createTask();
+        claim(task, "start", "w1");
+        assertThat(cancel(task, "ops")).isEqualTo("cancelled");
+
+        assertThat(report(task, "start", 1, "w1", "success", "{\"value\": 36}"))
+                .isEqualTo("discarded");
+        assertThat(process(task, "start")).contains("\"action\": \"discarded\"");
+        assertThat(stepStates(task).values()).containsOnly("cancelled");
+        assertThat(
+                        queryOne(
+                                "SELECT results IS NULL FROM tasker.workflow_steps WHERE workflow_step_uuid = ?",
+                                Boolean.class,
+                                stepUuid(task, "start")))
+                .isTrue();
+        assertThat(
+                        queryOne(
+                                "SELECT count(*) FROM pgmq.q_orchestration_step_results WHERE message->>'task_uuid' = ?",
+                                Long.class,
+                                task.toString()))
+                .isZero();
+    }
+
+    @Test
+    void cancelling_twice_reports_terminal_and_an_unknown_task_not_found() throws SQLException {
+        UUID task = createTask();
+        assertThat(cancel(task, "ops")).isEqualTo("cancelled");
+        long transitions =
+                queryOne(
+                        "SELECT count(*) FROM tasker.workflow_step_transitions WHERE task_uuid = ?",
+                        Long.class,
+                        task);
+
+        assertThat(cancel(task, "ops")).isEqualTo("terminal");
+        assertThat(taskTransitions(task)).endsWith("steps_in_process", "cancelled");
+        assertThat(
+                        queryOne(
+                                "SELECT count(*) FROM tasker.workflow_step_transitions WHERE task_uuid = ?",
+                                Long.class,
+                                task))
+                .isEqualTo(transitions);
+        assertThat(cancel(UUID.randomUUID(), "ops")).isEqualTo("not_found");
+    }
+
     // --- helpers -----------------------------------------------------------------------------
+
+    private static String cancel(UUID task, String actor) throws SQLException {
+        return queryOne(
+                "SELECT tasker.cancel_task(?, 'no longer needed', ?)", String.class, task, actor);
+    }
 
     private static long delay(String policy, int attempt, Long requested) throws SQLException {
         return queryOne(

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.startsWith;
@@ -253,6 +254,52 @@ class TaskApiTest {
                 .then()
                 .statusCode(400)
                 .body("code", equalTo("invalid_uuid"));
+    }
+
+    @Test
+    void cancelling_a_task_cancels_every_step_and_a_second_cancel_is_a_409() {
+        String id =
+                given().contentType("application/json")
+                        .body(
+                                "{\"namespace\": \"api_test\", \"name\": \"order\", \"context\": {\"order_id\": 8001, \"email\": \"c@d.e\"}}")
+                        .post("/v1/tasks")
+                        .then()
+                        .statusCode(201)
+                        .extract()
+                        .path("task_uuid");
+        given().queryParam("reason", "customer withdrew")
+                .queryParam("actor", "ops-1")
+                .delete("/v1/tasks/" + id)
+                .then()
+                .statusCode(200)
+                .contentType("application/json")
+                .body("task_uuid", equalTo(id))
+                .body("status", equalTo("cancelled"))
+                .body("steps", hasSize(2))
+                .body("steps.status", everyItem(equalTo("cancelled")))
+                .body("execution_summary.cancelled_steps", equalTo(2));
+        given().get("/v1/tasks/" + id + "/transitions")
+                .then()
+                .statusCode(200)
+                .body("task_transitions[-1].to_state", equalTo("cancelled"))
+                .body("task_transitions[-1].reason", equalTo("cancelled_by_operator"))
+                .body("task_transitions[-1].metadata.actor", equalTo("ops-1"))
+                .body("task_transitions[-1].metadata.reason", equalTo("customer withdrew"));
+
+        given().delete("/v1/tasks/" + id)
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("code", equalTo("task_not_cancellable"))
+                .body("status", equalTo(409))
+                .body("instance", equalTo("/v1/tasks/" + id));
+        given().get("/v1/tasks/" + id).then().statusCode(200).body("status", equalTo("cancelled"));
+
+        given().delete("/v1/tasks/0191a3f0-0000-7000-8000-000000000000")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("code", equalTo("task_not_found"));
     }
 
     private static long count(String sql) throws SQLException {

@@ -17,6 +17,8 @@ public interface OrchestratorConfig {
 
     Api api();
 
+    Staleness staleness();
+
     /** Templates loaded at start. */
     interface Templates {
         /**
@@ -95,6 +97,21 @@ public interface OrchestratorConfig {
         /** Step timeout in seconds when a template gives none (default 30). */
         @WithDefault("30")
         int timeoutSeconds();
+    }
+
+    /** The periodic sweep that moves tasks past their lifecycle limit to the DLQ. */
+    interface Staleness {
+        /** Whether this instance sweeps (default true; several instances may sweep safely). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Time between sweeps (default 60s). */
+        @WithDefault("60s")
+        Duration interval();
+
+        /** Tasks moved per sweep at most (default 100). */
+        @WithDefault("100")
+        int batchSize();
     }
 
     /** HTTP API limits. */

@@ -35,6 +35,8 @@ public class ResultConsumer {
 
     private static final Logger LOG = Logger.getLogger(ResultConsumer.class);
 
+    private static final String ARCHIVE_POISON =
+            "SELECT tasker.archive_poison_message($1::text, $2::bigint, $3::text, NULL)";
     private static final String PROCESS =
             "SELECT tasker.process_step_result($1::uuid, $2::bigint)::text";
 
@@ -144,7 +146,9 @@ public class ResultConsumer {
             LOG.errorf(
                     "poison_notice: archiving msg_id=%d of %s: %s",
                     message.msgId(), QueueNames.RESULTS_QUEUE, reason);
-            return queues.archive(QueueNames.RESULTS_QUEUE, message.msgId()).replaceWithVoid();
+            return pool.preparedQuery(ARCHIVE_POISON)
+                    .execute(Tuple.of(QueueNames.RESULTS_QUEUE, message.msgId(), reason))
+                    .replaceWithVoid();
         }
         Timer.Sample started = Timer.start(metrics);
         return pool.preparedQuery(PROCESS)

@@ -7,10 +7,13 @@ import io.smallrye.mutiny.Uni;
 import io.tasker.messages.JsonSupport;
 import io.tasker.orchestrator.config.OrchestratorConfig;
 import io.tasker.orchestrator.rest.ApiException;
+import io.tasker.orchestrator.step.StepOperations;
 import io.tasker.orchestrator.task.TaskQueries.TaskFilter;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -46,12 +49,18 @@ public class TaskResource {
                     "resolved_manually");
 
     private final TaskService tasks;
+    private final StepOperations steps;
     private final TaskQueries queries;
     private final Pool pool;
     private final OrchestratorConfig config;
 
     public TaskResource(
-            TaskService tasks, TaskQueries queries, Pool pool, OrchestratorConfig config) {
+            TaskService tasks,
+            TaskQueries queries,
+            Pool pool,
+            OrchestratorConfig config,
+            StepOperations steps) {
+        this.steps = steps;
         this.tasks = tasks;
         this.queries = queries;
         this.pool = pool;
@@ -139,6 +148,39 @@ public class TaskResource {
         UUID id = uuid("task_uuid", taskUuid);
         return queries.findTask(pool, id)
                 .map(found -> JsonSupport.write(found.orElseThrow(() -> taskNotFound(id))));
+    }
+
+    /** Cancels the task and its unfinished steps; 409 when it has already finished. */
+    @DELETE
+    @Path("/{task_uuid}")
+    public Uni<String> cancel(
+            @PathParam("task_uuid") String taskUuid,
+            @QueryParam("reason") String reason,
+            @QueryParam("actor") String actor) {
+        UUID id = uuid("task_uuid", taskUuid);
+        String who = actor == null || actor.isBlank() ? "api" : actor;
+        return tasks.cancelTask(id, reason, who).map(JsonSupport::write);
+    }
+
+    @PATCH
+    @Path("/{task_uuid}/workflow_steps/{step_uuid}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<String> operate(
+            @PathParam("task_uuid") String taskUuid,
+            @PathParam("step_uuid") String stepUuid,
+            String body) {
+        UUID id = uuid("task_uuid", taskUuid);
+        UUID step = uuid("step_uuid", stepUuid);
+        JsonNode request;
+        try {
+            request = JsonSupport.MAPPER.readTree(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest(
+                    "malformed_json",
+                    "the request body is not valid JSON: " + e.getOriginalMessage(),
+                    List.of());
+        }
+        return steps.operate(id, step, request).map(JsonSupport::write);
     }
 
     @GET

@@ -10,6 +10,7 @@ import io.tasker.orchestrator.template.InputSchemas;
 import io.tasker.orchestrator.template.TemplateRepository.StoredTemplate;
 import io.tasker.orchestrator.template.TemplateService;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
- * Creates tasks: request checks, template lookup, context validation, identity, one transaction.
+ * Creates and cancels tasks: request checks, template lookup, context validation, identity, one
+ * transaction per command.
  */
 @ApplicationScoped
 public class TaskService {
@@ -42,6 +44,10 @@ public class TaskService {
                     "reason",
                     "tags",
                     "correlation_id");
+
+    // Cancels the task and its unfinished steps under the task row lock (see the migration):
+    // $1 task uuid, $2 operator's reason (may be null), $3 actor recorded in the transitions.
+    private static final String CANCEL = "SELECT tasker.cancel_task($1::uuid, $2::text, $3::text)";
 
     private final Pool pool;
     private final TemplateService templates;
@@ -146,6 +152,43 @@ public class TaskService {
                                         task.correlationId()))
                 .chain(uuid -> queries.findTask(pool, uuid))
                 .map(found -> found.orElseThrow());
+    }
+
+    /**
+     * Cancels a task and every step of it not yet finished; returns the task view. Results that
+     * arrive later for its steps are discarded by the SQL functions.
+     */
+    public Uni<JsonNode> cancelTask(UUID taskUuid, String reason, String actor) {
+        return pool.withTransaction(
+                        tx ->
+                                tx.preparedQuery(CANCEL)
+                                        .execute(Tuple.of(taskUuid, reason, actor))
+                                        .map(rows -> rows.iterator().next().getString(0)))
+                .invoke(outcome -> checkCancelled(taskUuid, outcome))
+                .invoke(
+                        outcome ->
+                                LOG.infof(
+                                        "task %s cancelled by %s reason=%s",
+                                        taskUuid, actor, reason))
+                .chain(() -> queries.findTask(pool, taskUuid))
+                .map(found -> found.orElseThrow());
+    }
+
+    private static void checkCancelled(UUID taskUuid, String outcome) {
+        switch (outcome) {
+            case "cancelled" -> {}
+            case "not_found" ->
+                    throw ApiException.notFound("task_not_found", "no task " + taskUuid);
+            case "terminal" ->
+                    throw ApiException.conflict(
+                            "task_not_cancellable",
+                            "task "
+                                    + taskUuid
+                                    + " is already complete, in error, cancelled or resolved"
+                                    + " manually",
+                            Map.of());
+            default -> throw new IllegalStateException("tasker.cancel_task returned " + outcome);
+        }
     }
 
     private static boolean isDuplicateIdentity(Throwable e) {

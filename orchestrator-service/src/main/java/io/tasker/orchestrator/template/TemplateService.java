@@ -53,7 +53,10 @@ public class TemplateService {
                                     result.problems()));
         }
         ObjectNode template = result.template();
-        String hash = JsonSupport.sha256Hex(JsonSupport.canonical(template));
+        // The hash covers the document as written, so a change of the global retry defaults does
+        // not
+        // turn re-registering an unchanged file into a conflict.
+        String hash = JsonSupport.sha256Hex(JsonSupport.canonical(document));
         String namespace = template.get("namespace").asText();
         String name = template.get("name").asText();
         String version = template.get("version").asText();

@@ -6,17 +6,24 @@ import io.tasker.worker.handler.StepHandler;
 import io.tasker.worker.handler.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code examples.flaky}: fails retryably on attempts 1..{@code config.failures} (default 1), with
- * {@code config.retry_after_seconds} as the retry delay when set, then succeeds with {@code
- * {"attempts": attempt}}.
+ * {@code examples.flaky}: fails retryably on its first {@code config.failures} invocations for a
+ * step (default 1), with {@code config.retry_after_seconds} as the retry delay when set, then
+ * succeeds with {@code {"attempts": attempt, "invocations": n}}. Invocations are counted per step
+ * in this worker process, so an operator's reset (which restarts the attempt count) is followed by
+ * a success.
  */
 @ApplicationScoped
 public class FlakyHandler implements StepHandler {
 
     public static final String NAME = "examples.flaky";
     static final long DEFAULT_FAILURES = 1;
+
+    private final Map<UUID, Integer> invocations = new ConcurrentHashMap<>();
 
     public FlakyHandler() {}
 
@@ -40,12 +47,14 @@ public class FlakyHandler implements StepHandler {
             return StepResult.permanentFailure(e.getMessage(), e.type());
         }
         int attempt = ctx.attempt();
-        if (attempt <= failures) {
+        int invocation = invocations.merge(ctx.stepUuid(), 1, Integer::sum);
+        if (invocation <= failures) {
             return StepResult.retryableFailure(
-                    "flaky failure on attempt " + attempt,
+                    "flaky failure on attempt " + attempt + " (invocation " + invocation + ")",
                     "flaky",
                     retryAfterSeconds < 0 ? null : Duration.ofSeconds(retryAfterSeconds));
         }
-        return StepResult.success(JsonSupport.object().put("attempts", attempt));
+        return StepResult.success(
+                JsonSupport.object().put("attempts", attempt).put("invocations", invocation));
     }
 }

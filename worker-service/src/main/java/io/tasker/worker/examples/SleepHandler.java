@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code examples.sleep}: sleeps {@code config.ms} milliseconds (default 100), heartbeating every
  * {@code config.heartbeat_ms} (default 1000); an interrupt ends it with {@link
- * InterruptedException}. Result {@code {"slept_ms": ms}}.
+ * InterruptedException}. Result {@code {"slept_ms": ms, "attempt": n}}.
  */
 @ApplicationScoped
 public class SleepHandler implements StepHandler {
@@ -58,6 +58,7 @@ public class SleepHandler implements StepHandler {
             long wait = Math.min(end - now, nextBeat - now);
             TimeUnit.NANOSECONDS.sleep(wait);
         }
-        return StepResult.success(JsonSupport.object().put("slept_ms", ms));
+        return StepResult.success(
+                JsonSupport.object().put("slept_ms", ms).put("attempt", ctx.attempt()));
     }
 }

@@ -50,6 +50,8 @@ public class StepExecutor {
             SELECT tasker.report_step_result($1::uuid, $2::integer, $3::text, $4::text,
                                              $5::text::jsonb, $6::text::jsonb, $7::text, $8::bigint)
             """;
+    private static final String ARCHIVE_POISON =
+            "SELECT tasker.archive_poison_message($1::text, $2::bigint, $3::text, $4::uuid)";
     private static final String HEARTBEAT =
             "SELECT tasker.heartbeat_step($1::uuid, $2::integer, $3::text, $4::integer, $5::text, $6::bigint)";
 
@@ -144,7 +146,7 @@ public class StepExecutor {
                     "poison_message: archiving msg_id=%d of %s: %s",
                     message.msgId(), queue, reason);
             count("tasker_steps_poison_total", namespace);
-            return queues.archive(queue, message.msgId()).replaceWithVoid();
+            return archivePoison(queue, message.msgId(), reason, step);
         }
         return pool.preparedQuery(CLAIM)
                 .execute(
@@ -163,6 +165,14 @@ public class StepExecutor {
                                         "step_uuid=%s is held by a live lease; leaving msg_id=%d",
                                         step, message.msgId());
                                 return Uni.createFrom().voidItem();
+                            }
+                            if ("unknown_step".equals(claim.path("reason").asText())) {
+                                LOG.errorf(
+                                        "poison_message: msg_id=%d of %s references unknown step_uuid=%s",
+                                        message.msgId(), queue, step);
+                                count("tasker_steps_poison_total", namespace);
+                                return archivePoison(
+                                        queue, message.msgId(), "unknown step " + step, null);
                             }
                             LOG.debugf(
                                     "step_uuid=%s not claimable (%s); dropping msg_id=%d",
@@ -336,6 +346,12 @@ public class StepExecutor {
             case "retryable_failure" -> "failed_retryable";
             default -> "failed_permanent";
         };
+    }
+
+    private Uni<Void> archivePoison(String queue, long msgId, String reason, UUID step) {
+        return pool.preparedQuery(ARCHIVE_POISON)
+                .execute(Tuple.of(queue, msgId, reason, step))
+                .replaceWithVoid();
     }
 
     private void heartbeat(UUID step, int attempt, int leaseSeconds, String queue, long msgId) {

@@ -61,7 +61,15 @@ public class StepConsumer {
         // Queues exist once a template of their namespace is registered; creating them here too
         // lets a worker start before the orchestrator without failing its first polls.
         for (String q : queueNames) {
-            queues.createQueue(q).await().atMost(Duration.ofSeconds(30));
+            queues.createQueue(q)
+                    .subscribe()
+                    .with(
+                            ok -> LOG.debugf("queue %s ready", q),
+                            e ->
+                                    LOG.warnf(
+                                            "cannot create queue %s yet (%s); polling retries until the"
+                                                    + " orchestrator has migrated the database",
+                                            q, e.getMessage()));
         }
         for (int i = 0; i < queueNames.size(); i++) {
             String queue = queueNames.get(i);

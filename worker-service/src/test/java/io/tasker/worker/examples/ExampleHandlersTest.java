@@ -47,6 +47,28 @@ class ExampleHandlersTest {
                 heartbeat);
     }
 
+    private static final UUID FLAKY_STEP = UUID.randomUUID();
+
+    /** The same step on every call, as the flaky handler counts invocations per step. */
+    private static StepContext sameStep(UUID step, String config, int attempt) {
+        return new StepContext(
+                UUID.randomUUID(),
+                step,
+                UUID.randomUUID(),
+                "examples",
+                "test_workflow",
+                "1.0.0",
+                JsonSupport.object(),
+                "step",
+                json(config),
+                JsonSupport.object(),
+                attempt,
+                3,
+                List.of(),
+                Map.of(),
+                () -> {});
+    }
+
     private static StepContext root(String context) {
         return ctx(context, "{}", 1, List.of(), Map.of(), () -> {});
     }
@@ -213,7 +235,7 @@ class ExampleHandlersTest {
         JsonNode r = successResult(new SleepHandler().handle(c));
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         assertThat(elapsedMs).isGreaterThanOrEqualTo(250);
-        assertThat(JsonSupport.canonical(r)).isEqualTo("{\"slept_ms\":250}");
+        assertThat(JsonSupport.canonical(r)).isEqualTo("{\"attempt\":1,\"slept_ms\":250}");
         assertThat(beats.get()).isBetween(3, 5);
     }
 
@@ -258,22 +280,33 @@ class ExampleHandlersTest {
     void flakyFailsRetryablyThenSucceeds() {
         FlakyHandler h = new FlakyHandler();
         for (int attempt = 1; attempt <= 2; attempt++) {
-            StepResult r = h.handle(withConfig("{\"failures\": 2}", attempt));
+            StepResult r = h.handle(sameStep(FLAKY_STEP, "{\"failures\": 2}", attempt));
             assertThat(r).isInstanceOf(StepResult.RetryableFailure.class);
             StepResult.RetryableFailure f = (StepResult.RetryableFailure) r;
-            assertThat(f.message()).isEqualTo("flaky failure on attempt " + attempt);
+            assertThat(f.message())
+                    .isEqualTo(
+                            "flaky failure on attempt "
+                                    + attempt
+                                    + " (invocation "
+                                    + attempt
+                                    + ")");
             assertThat(f.type()).isEqualTo("flaky");
             assertThat(f.retryAfter()).isNull();
         }
-        JsonNode ok = successResult(h.handle(withConfig("{\"failures\": 2}", 3)));
-        assertThat(JsonSupport.canonical(ok)).isEqualTo("{\"attempts\":3}");
+        JsonNode ok = successResult(h.handle(sameStep(FLAKY_STEP, "{\"failures\": 2}", 3)));
+        assertThat(JsonSupport.canonical(ok)).isEqualTo("{\"attempts\":3,\"invocations\":3}");
+        // A reset restarts the attempt count, but the invocation count goes on: the step succeeds.
+        JsonNode afterReset = successResult(h.handle(sameStep(FLAKY_STEP, "{\"failures\": 2}", 1)));
+        assertThat(afterReset.get("invocations").asInt()).isEqualTo(4);
     }
 
     @Test
     void flakyDefaultsToOneFailure() {
         FlakyHandler h = new FlakyHandler();
-        assertThat(h.handle(withConfig("{}", 1))).isInstanceOf(StepResult.RetryableFailure.class);
-        assertThat(successResult(h.handle(withConfig("{}", 2))).get("attempts").asInt())
+        UUID step = UUID.randomUUID();
+        assertThat(h.handle(sameStep(step, "{}", 1)))
+                .isInstanceOf(StepResult.RetryableFailure.class);
+        assertThat(successResult(h.handle(sameStep(step, "{}", 2))).get("attempts").asInt())
                 .isEqualTo(2);
     }
 
