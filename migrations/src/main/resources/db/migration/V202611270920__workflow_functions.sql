@@ -167,6 +167,12 @@ BEGIN
             RETURN jsonb_build_object('status', 'not_claimable', 'reason', 'attempts_exhausted');
         END IF;
     ELSIF v_from = 'in_progress' THEN
+        -- The message surfaced just before the lease ran out: hide it until the lease ends, so the
+        -- next reader finds an expired lease instead of waiting a whole read visibility timeout.
+        IF p_queue IS NOT NULL AND p_msg_id IS NOT NULL THEN
+            PERFORM pgmq.set_vt(p_queue, p_msg_id,
+                                greatest(1, ceil(extract(epoch FROM (v_step.lease_expires_at - clock_timestamp())))::integer + 1));
+        END IF;
         RETURN jsonb_build_object('status', 'busy', 'lease_expires_at', v_step.lease_expires_at);
     ELSIF v_from <> 'enqueued' THEN
         RETURN jsonb_build_object('status', 'not_claimable', 'reason', v_from);
@@ -240,8 +246,9 @@ $fn$;
 -- Stores the outcome of an attempt, fenced: only the attempt that still holds the claim may
 -- report. On acceptance the step moves to the orchestration state, a notice goes to
 -- orchestration_step_results and the step message is deleted, all in the caller's transaction.
--- Returns 'accepted', 'discarded' (the step was cancelled; the message is dropped) or 'rejected'
--- (a late result from an attempt that lost its claim; the message is left to its new holder).
+-- Returns 'accepted', 'discarded' (the step was cancelled or resolved by an operator; the message is
+-- dropped) or 'rejected' (a late result from an attempt that lost its claim, even when the winning
+-- attempt already completed the step; the message is left to its holder).
 CREATE OR REPLACE FUNCTION tasker.report_step_result(
     p_step_uuid uuid, p_attempt integer, p_worker_id text, p_outcome text,
     p_result jsonb, p_error jsonb, p_queue text, p_msg_id bigint)
@@ -256,7 +263,8 @@ BEGIN
         RAISE EXCEPTION 'invalid_outcome: %', p_outcome USING ERRCODE = '22023';
     END IF;
     SELECT * INTO v_step FROM tasker.workflow_steps WHERE workflow_step_uuid = p_step_uuid FOR UPDATE;
-    IF NOT FOUND OR v_step.current_state IN ('cancelled', 'resolved_manually', 'complete') THEN
+    -- Cancelled or settled by an operator: the work is no longer wanted, drop it quietly.
+    IF NOT FOUND OR v_step.current_state IN ('cancelled', 'resolved_manually') THEN
         IF p_queue IS NOT NULL AND p_msg_id IS NOT NULL THEN
             PERFORM pgmq.delete(p_queue, p_msg_id);
         END IF;

@@ -55,6 +55,32 @@ public final class Cluster implements AutoCloseable {
             return process.isAlive();
         }
 
+        /** Sends a signal (STOP, CONT, TERM...) with kill(1). */
+        public void signal(String name) throws Exception {
+            Process p =
+                    new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        }
+
+        /** SIGTERM and wait for the exit; returns the exit code. */
+        public int terminate(Duration within) throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(this + " did not exit within " + within);
+            }
+            return process.exitValue();
+        }
+
+        public String log() {
+            try {
+                return Files.readString(log);
+            } catch (IOException e) {
+                return "";
+            }
+        }
+
         /** kill -9: no shutdown hook, no drain. */
         public void kill() throws InterruptedException {
             process.destroyForcibly();
@@ -81,7 +107,12 @@ public final class Cluster implements AutoCloseable {
     private int sequence;
 
     public Cluster(String purpose) {
-        this.db = TestDatabase.freshEmpty(purpose);
+        this(TestDatabase.freshEmpty(purpose));
+    }
+
+    /** A cluster on a given (empty) database. */
+    public Cluster(TestDatabase.Database db) {
+        this.db = db;
         this.root =
                 Path.of(System.getProperty("tasker.repo.root", "..")).toAbsolutePath().normalize();
         this.logs = root.resolve("e2e-tests/target/e2e-logs/" + db.name());
@@ -250,6 +281,11 @@ public final class Cluster implements AutoCloseable {
     @Override
     public void close() {
         for (Service s : services) {
+            try {
+                s.signal("CONT");
+            } catch (Exception ignored) {
+                // already gone
+            }
             s.process.destroy();
         }
         for (Service s : services) {

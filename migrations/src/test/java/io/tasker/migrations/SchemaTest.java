@@ -456,6 +456,51 @@ class SchemaTest {
         assertThat(cancel(UUID.randomUUID(), "ops")).isEqualTo("not_found");
     }
 
+    @Test
+    void a_poison_message_for_a_step_is_archived_with_its_reason_and_fails_the_step()
+            throws SQLException {
+        UUID task = createTask();
+        UUID start = stepUuid(task, "start");
+        long msgId =
+                queryOne(
+                        "SELECT msg_id FROM pgmq.q_worker_schema_ns_queue WHERE message->>'step_uuid' = ?",
+                        Long.class,
+                        start.toString());
+        assertThat(
+                        queryOne(
+                                "SELECT tasker.archive_poison_message('worker_schema_ns_queue', ?, 'read 11 times', ?)",
+                                Boolean.class,
+                                msgId,
+                                start))
+                .isTrue();
+        assertThat(
+                        queryOne(
+                                "SELECT reason FROM tasker.archived_message_reasons WHERE msg_id = ?",
+                                String.class,
+                                msgId))
+                .isEqualTo("read 11 times");
+        assertThat(
+                        queryOne(
+                                "SELECT count(*) FROM pgmq.a_worker_schema_ns_queue WHERE msg_id = ?",
+                                Long.class,
+                                msgId))
+                .isEqualTo(1L);
+        assertThat(process(task, "start")).contains("\"action\": \"failed\"");
+        assertThat(stepStates(task)).containsEntry("start", "error");
+        assertThat(
+                        queryOne(
+                                "SELECT current_state FROM tasker.tasks WHERE task_uuid = ?",
+                                String.class,
+                                task))
+                .isEqualTo("error");
+        assertThat(
+                        queryOne(
+                                "SELECT last_error->>'type' FROM tasker.workflow_steps WHERE workflow_step_uuid = ?",
+                                String.class,
+                                start))
+                .isEqualTo("poison_message");
+    }
+
     // --- helpers -----------------------------------------------------------------------------
 
     private static String cancel(UUID task, String actor) throws SQLException {

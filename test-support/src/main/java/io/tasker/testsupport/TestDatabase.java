@@ -79,7 +79,11 @@ public final class TestDatabase {
 
     /** A new database without migrations (for tests that run Flyway themselves). */
     public static Database freshEmpty(String purpose) {
-        Database admin = server().admin();
+        return freshEmpty(server().admin(), purpose);
+    }
+
+    /** A new empty database on the server of {@code admin}. */
+    public static Database freshEmpty(Database admin, String purpose) {
         String label = purpose.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
         if (label.length() > 40) {
             label = label.substring(0, 40);
@@ -211,6 +215,72 @@ public final class TestDatabase {
             return new Server(Source.EMBEDDED, admin, pg);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start embedded PostgreSQL", e);
+        }
+    }
+
+    /**
+     * An embedded PostgreSQL of its own that a test may stop and start again on the same port and
+     * data directory, to prove the services ride out a database restart.
+     */
+    public static final class RestartableServer implements AutoCloseable {
+        private final Path dataDir;
+        private final int port;
+        private EmbeddedPostgres pg;
+
+        private RestartableServer(Path dataDir, int port) {
+            this.dataDir = dataDir;
+            this.port = port;
+        }
+
+        public static RestartableServer startNew() {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                RestartableServer server =
+                        new RestartableServer(
+                                Files.createTempDirectory("tasker-restartable-pg"),
+                                s.getLocalPort());
+                s.close();
+                server.start();
+                return server;
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start a restartable PostgreSQL", e);
+            }
+        }
+
+        public synchronized void start() {
+            try {
+                pg =
+                        EmbeddedPostgres.builder()
+                                .setPort(port)
+                                .setDataDirectory(dataDir.resolve("data"))
+                                .setCleanDataDirectory(false)
+                                .setServerConfig("max_connections", "200")
+                                .setServerConfig("fsync", "off")
+                                .start();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start PostgreSQL on port " + port, e);
+            }
+        }
+
+        /** A fast shutdown: connections are dropped, as in a database restart. */
+        public synchronized void stop() {
+            try {
+                if (pg != null) {
+                    pg.close();
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                pg = null;
+            }
+        }
+
+        public Database admin() {
+            return new Database("localhost", port, "postgres", "postgres", "postgres");
+        }
+
+        @Override
+        public void close() {
+            stop();
         }
     }
 

@@ -1,0 +1,265 @@
+package io.tasker.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Real processes break for real: kill -9, SIGSTOP past the lease, SIGTERM with work in flight. */
+class ProcessFailuresE2ETest {
+
+    // Leases are the step timeout plus this grace; small so a lost worker is noticed quickly.
+    private static final Map<String, String> FAST_LEASES =
+            Map.of("TASKER_WORKER_LEASE_GRACE_SECONDS", "1");
+
+    private static final String LONG_STEP =
+            """
+            namespace: examples
+            name: long_step
+            version: 1.0.0
+            steps:
+              - name: blocking
+                handler: examples.sleep
+                config: { ms: 2500, heartbeat_ms: 500 }
+                timeout_seconds: 4
+                retry: { max_attempts: 3, backoff: fixed, backoff_base_ms: 100 }
+              - { name: after, handler: examples.noop, depends_on: [blocking] }
+            """;
+
+    private Cluster cluster;
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void a_worker_killed_mid_step_loses_its_lease_and_another_worker_finishes_the_task()
+            throws Exception {
+        cluster = new Cluster("kill_worker");
+        Cluster.Service orchestrator = cluster.startOrchestrator(Map.of());
+        Cluster.Service first = cluster.startWorker("examples", FAST_LEASES);
+        register(orchestrator, LONG_STEP);
+        UUID id = create(orchestrator, "long_step");
+        awaitStepClaimedBy(id, "blocking", first);
+
+        first.kill();
+        Cluster.Service second = cluster.startWorker("examples", FAST_LEASES);
+        JsonNode task = awaitStatus(orchestrator, id, "complete");
+
+        JsonNode blocking = step(task, "blocking");
+        assertThat(blocking.get("attempts").asInt()).isEqualTo(2);
+        assertThat(blocking.get("results").get("attempt").asInt()).isEqualTo(2);
+        JsonNode history = blocking.get("attempt_history");
+        assertThat(history.get(0).get("worker_id").asText()).isEqualTo(first.name);
+        assertThat(history.get(0).get("outcome").asText()).isEqualTo("lease_expired");
+        assertThat(history.get(1).get("worker_id").asText()).isEqualTo(second.name);
+        assertThat(history.get(1).get("outcome").asText()).isEqualTo("success");
+        // The survivor ran the blocking step once and the dependent once: nothing else was
+        // repeated.
+        assertThat(invocations(second, "examples.sleep")).isEqualTo(1);
+        assertThat(invocations(second, "examples.noop")).isEqualTo(1);
+        assertThat(step(task, "after").get("attempts").asInt()).isEqualTo(1);
+        assertThat(stepStates(blocking))
+                .containsExactly(
+                        "pending",
+                        "enqueued",
+                        "in_progress",
+                        "in_progress",
+                        "enqueued_for_orchestration",
+                        "complete");
+    }
+
+    @Test
+    void a_paused_worker_resumed_after_its_lease_has_its_late_result_rejected() throws Exception {
+        cluster = new Cluster("pause_worker");
+        Cluster.Service orchestrator = cluster.startOrchestrator(Map.of());
+        Cluster.Service paused = cluster.startWorker("examples", FAST_LEASES);
+        register(orchestrator, LONG_STEP);
+        UUID id = create(orchestrator, "long_step");
+        awaitStepClaimedBy(id, "blocking", paused);
+
+        paused.signal("STOP");
+        Cluster.Service winner = cluster.startWorker("examples", FAST_LEASES);
+        JsonNode task = awaitStatus(orchestrator, id, "complete");
+        paused.signal("CONT");
+
+        String stepUuid = step(task, "blocking").get("workflow_step_uuid").asText();
+        await("late result rejected")
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                cluster.strings(
+                                                "SELECT outcome FROM tasker.workflow_step_attempts"
+                                                        + " WHERE workflow_step_uuid = ?::uuid AND attempt = 1",
+                                                stepUuid)
+                                        .equals(List.of("rejected_late")));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> paused.log().contains("late_result_rejected"));
+        JsonNode after = Cluster.json(cluster.get(orchestrator.baseUrl() + "/v1/tasks/" + id));
+        JsonNode blocking = step(after, "blocking");
+        assertThat(after.get("status").asText()).isEqualTo("complete");
+        assertThat(blocking.get("results").get("attempt").asInt()).isEqualTo(2);
+        assertThat(blocking.get("attempt_history").get(1).get("worker_id").asText())
+                .isEqualTo(winner.name);
+        assertThat(stepStates(blocking)).endsWith("enqueued_for_orchestration", "complete");
+        assertThat(stepStates(blocking).stream().filter("complete"::equals)).hasSize(1);
+    }
+
+    @Test
+    void sigterm_lets_a_worker_finish_its_step_before_it_exits() throws Exception {
+        cluster = new Cluster("drain_worker");
+        Cluster.Service orchestrator = cluster.startOrchestrator(Map.of());
+        Cluster.Service worker = cluster.startWorker("examples", Map.of());
+        register(
+                orchestrator,
+                """
+                namespace: examples
+                name: drain_me
+                version: 1.0.0
+                steps:
+                  - { name: busy, handler: examples.sleep, config: { ms: 2000 }, timeout_seconds: 20 }
+                """);
+        UUID id = create(orchestrator, "drain_me");
+        awaitStepClaimedBy(id, "busy", worker);
+
+        int exit = worker.terminate(Duration.ofSeconds(40));
+        // 143 = 128 + SIGTERM: the JVM's exit status after a signal-initiated, orderly shutdown.
+        assertThat(exit).isIn(0, 143);
+        JsonNode task = awaitStatus(orchestrator, id, "complete");
+        JsonNode busy = step(task, "busy");
+        assertThat(busy.get("attempts").asInt()).isEqualTo(1);
+        assertThat(busy.get("attempt_history").get(0).get("worker_id").asText())
+                .isEqualTo(worker.name);
+        assertThat(worker.log()).contains("shutdown: all in-flight steps finished");
+    }
+
+    @Test
+    void an_orchestrator_killed_during_a_burst_leaves_the_rest_to_the_other_one() throws Exception {
+        cluster = new Cluster("kill_orchestrator");
+        Map<String, String> quickRedelivery =
+                Map.of("TASKER_RESULTS_VISIBILITY_TIMEOUT_SECONDS", "3");
+        Cluster.Service doomed = cluster.startOrchestrator(quickRedelivery);
+        Cluster.Service survivor = cluster.startOrchestrator(quickRedelivery);
+        cluster.startWorker("examples", Map.of());
+        for (int i = 0; i < 100; i++) {
+            HttpResponse<String> r =
+                    cluster.post(
+                            doomed.baseUrl() + "/v1/tasks",
+                            "application/json",
+                            "{\"namespace\": \"examples\", \"name\": \"linear_workflow\", \"context\": {\"even_number\": "
+                                    + (2 * i + 2)
+                                    + "}}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        }
+        doomed.kill();
+
+        await("all 100 complete")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                        () ->
+                                cluster.count(
+                                                "SELECT count(*) FROM tasker.tasks WHERE current_state = 'complete'")
+                                        == 100);
+        assertThat(
+                        cluster.count(
+                                "SELECT count(*) FROM (SELECT workflow_step_uuid FROM tasker.workflow_step_transitions"
+                                        + " GROUP BY workflow_step_uuid HAVING count(*) <> 5 OR count(DISTINCT to_state) <> 5) x"))
+                .isZero();
+        assertThat(
+                        cluster.count(
+                                "SELECT count(*) FROM (SELECT task_uuid FROM tasker.task_transitions"
+                                        + " GROUP BY task_uuid HAVING count(*) <> 6) x"))
+                .isZero();
+        assertThat(cluster.count("SELECT count(*) FROM tasker.workflow_steps WHERE attempts <> 1"))
+                .isZero();
+        assertThat(survivor.alive()).isTrue();
+    }
+
+    // --- helpers ------------------------------------------------------------------------------
+
+    private void register(Cluster.Service orchestrator, String yaml) {
+        HttpResponse<String> r =
+                cluster.post(orchestrator.baseUrl() + "/v1/templates", "application/yaml", yaml);
+        assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+    }
+
+    private UUID create(Cluster.Service orchestrator, String name) {
+        HttpResponse<String> r =
+                cluster.post(
+                        orchestrator.baseUrl() + "/v1/tasks",
+                        "application/json",
+                        "{\"namespace\": \"examples\", \"name\": \""
+                                + name
+                                + "\", \"context\": {}}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return UUID.fromString(Cluster.json(r).get("task_uuid").asText());
+    }
+
+    private void awaitStepClaimedBy(UUID task, String step, Cluster.Service worker) {
+        await(step + " claimed by " + worker.name)
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () ->
+                                cluster.count(
+                                                "SELECT count(*) FROM tasker.workflow_steps WHERE task_uuid = ?::uuid"
+                                                        + " AND name = ? AND current_state = 'in_progress' AND claimed_by = ?",
+                                                task.toString(),
+                                                step,
+                                                worker.name)
+                                        == 1);
+    }
+
+    private JsonNode awaitStatus(Cluster.Service orchestrator, UUID id, String status) {
+        JsonNode[] last = new JsonNode[1];
+        await("task " + id + " " + status)
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> {
+                            last[0] =
+                                    Cluster.json(
+                                            cluster.get(
+                                                    orchestrator.baseUrl() + "/v1/tasks/" + id));
+                            return status.equals(last[0].get("status").asText());
+                        });
+        return last[0];
+    }
+
+    private static JsonNode step(JsonNode task, String name) {
+        for (JsonNode s : task.get("steps")) {
+            if (s.get("name").asText().equals(name)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no step " + name + " in " + task);
+    }
+
+    private List<String> stepStates(JsonNode step) {
+        return cluster.strings(
+                "SELECT to_state FROM tasker.workflow_step_transitions WHERE workflow_step_uuid = ?::uuid ORDER BY sort_key",
+                step.get("workflow_step_uuid").asText());
+    }
+
+    private static long invocations(Cluster.Service worker, String handler) {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile(
+                                "^tasker_handler_invocations_total\\{handler=\""
+                                        + java.util.regex.Pattern.quote(handler)
+                                        + "\"[^}]*\\} ([0-9.E]+)$",
+                                java.util.regex.Pattern.MULTILINE)
+                        .matcher(worker.metrics());
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    }
+}
