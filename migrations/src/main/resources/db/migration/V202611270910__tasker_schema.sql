@@ -70,6 +70,7 @@ CREATE TABLE tasker.workflow_steps (
     workflow_step_uuid uuid PRIMARY KEY DEFAULT tasker.uuid_v7(),
     task_uuid          uuid NOT NULL REFERENCES tasker.tasks (task_uuid) ON DELETE CASCADE,
     name               text NOT NULL,
+    position           integer NOT NULL DEFAULT 0,
     handler            text NOT NULL,
     current_state      text NOT NULL DEFAULT 'pending' CHECK (current_state IN (
         'pending', 'enqueued', 'in_progress', 'enqueued_for_orchestration',

@@ -78,10 +78,11 @@ BEGIN
     INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, reason, most_recent, sort_key)
     VALUES (v_task_uuid, NULL, 'pending', 'created', true, 0);
 
-    INSERT INTO tasker.workflow_steps (task_uuid, name, handler, retryable, max_attempts, retry_policy,
+    INSERT INTO tasker.workflow_steps (task_uuid, name, position, handler, retryable, max_attempts, retry_policy,
                                        timeout_seconds, config, inputs)
     SELECT v_task_uuid,
            st->>'name',
+           pos::integer,
            st->>'handler',
            coalesce((st->'retry'->>'retryable')::boolean, true),
            coalesce((st->'retry'->>'max_attempts')::integer, 3),
@@ -89,7 +90,7 @@ BEGIN
            coalesce((st->>'timeout_seconds')::integer, 30),
            coalesce(st->'config', '{}'::jsonb),
            coalesce(st->'inputs', '{}'::jsonb)
-      FROM jsonb_array_elements(v_template.configuration->'steps') AS st;
+      FROM jsonb_array_elements(v_template.configuration->'steps') WITH ORDINALITY AS t(st, pos);
 
     INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, task_uuid, from_state, to_state, reason, most_recent, sort_key)
     SELECT workflow_step_uuid, v_task_uuid, NULL, 'pending', 'created', true, 0

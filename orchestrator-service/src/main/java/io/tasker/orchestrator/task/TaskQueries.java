@@ -22,6 +22,7 @@ public class TaskQueries {
                 'workflow_step_uuid', ws.workflow_step_uuid,
                 'task_uuid', ws.task_uuid,
                 'name', ws.name,
+                'position', ws.position,
                 'handler', ws.handler,
                 'status', ws.current_state,
                 'attempts', ws.attempts,
@@ -78,7 +79,7 @@ public class TaskQueries {
                     'steps', (SELECT coalesce(jsonb_agg("""
                     + STEP_JSON
                     + """
-                     ORDER BY ws.created_at, ws.workflow_step_uuid), '[]'::jsonb)
+                     ORDER BY ws.position, ws.workflow_step_uuid), '[]'::jsonb)
                                 FROM tasker.workflow_steps ws WHERE ws.task_uuid = t.task_uuid)
                     )::text
                     FROM tasker.tasks t WHERE t.task_uuid = $1::uuid
@@ -87,7 +88,7 @@ public class TaskQueries {
     private static final String STEPS =
             "SELECT coalesce(jsonb_agg("
                     + STEP_JSON
-                    + " ORDER BY ws.created_at, ws.workflow_step_uuid), '[]'::jsonb)::text"
+                    + " ORDER BY ws.position, ws.workflow_step_uuid), '[]'::jsonb)::text"
                     + " FROM tasker.workflow_steps ws WHERE ws.task_uuid = $1::uuid"
                     + " AND ($2::uuid IS NULL OR ws.workflow_step_uuid = $2::uuid)";
 

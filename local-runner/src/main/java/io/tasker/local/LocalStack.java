@@ -1,0 +1,273 @@
+package io.tasker.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tasker.messages.JsonSupport;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The no-Docker way to run Tasker: {@code up} starts an embedded PostgreSQL 17 (data kept in {@code
+ * .tasker-data/}), one orchestrator and one worker from their packaged jars, and waits for Ctrl-C;
+ * {@code demo} submits an order-fulfillment task to a running stack and prints its result.
+ */
+public final class LocalStack {
+
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    private final Path root;
+    private final Path data;
+    private final int pgPort;
+    private final int apiPort;
+    private final int workerPort;
+    private final List<Process> services = new ArrayList<>();
+    private EmbeddedPostgres postgres;
+
+    private LocalStack(Path root) {
+        this.root = root;
+        this.data = root.resolve(".tasker-data");
+        this.pgPort = intEnv("TASKER_LOCAL_PG_PORT", 54329);
+        this.apiPort = intEnv("TASKER_LOCAL_API_PORT", 8080);
+        this.workerPort = intEnv("TASKER_LOCAL_WORKER_PORT", 8081);
+    }
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length == 0 ? "up" : args[0];
+        Path root = Path.of(System.getProperty("tasker.root", ".")).toAbsolutePath().normalize();
+        LocalStack stack = new LocalStack(root);
+        switch (command) {
+            case "up" -> stack.up();
+            case "demo" -> System.exit(stack.demo());
+            default -> {
+                System.err.println("usage: tasker up | tasker demo");
+                System.exit(2);
+            }
+        }
+    }
+
+    private void up() throws Exception {
+        Path orchestratorJar = jar("orchestrator-service");
+        Path workerJar = jar("worker-service");
+        Files.createDirectories(data.resolve("logs"));
+        log(
+                "starting PostgreSQL 17 on port "
+                        + pgPort
+                        + " (data in "
+                        + data.resolve("postgres")
+                        + ")");
+        postgres =
+                EmbeddedPostgres.builder()
+                        .setPort(pgPort)
+                        .setDataDirectory(data.resolve("postgres"))
+                        .setCleanDataDirectory(false)
+                        .start();
+        Runtime.getRuntime().addShutdownHook(new Thread(this::down, "tasker-local-shutdown"));
+        createDatabase();
+
+        Map<String, String> db =
+                Map.of(
+                        "TASKER_DB_REACTIVE_URL",
+                        "postgresql://localhost:" + pgPort + "/tasker",
+                        "TASKER_DB_JDBC_URL",
+                        "jdbc:postgresql://localhost:" + pgPort + "/tasker",
+                        "TASKER_DB_USER",
+                        "postgres",
+                        "TASKER_DB_PASSWORD",
+                        "postgres");
+        Map<String, String> orchestratorEnv = new java.util.HashMap<>(db);
+        orchestratorEnv.put("TASKER_HTTP_PORT", String.valueOf(apiPort));
+        orchestratorEnv.put(
+                "TASKER_TEMPLATES_PATH",
+                root.resolve("worker-service/src/main/resources/templates").toString());
+        start("orchestrator", orchestratorJar, orchestratorEnv, apiPort);
+
+        Map<String, String> workerEnv = new java.util.HashMap<>(db);
+        workerEnv.put("TASKER_HTTP_PORT", String.valueOf(workerPort));
+        workerEnv.put("TASKER_WORKER_NAMESPACES", "examples,fulfillment");
+        start("worker", workerJar, workerEnv, workerPort);
+
+        String api = "http://localhost:" + apiPort;
+        System.out.println();
+        System.out.println("Tasker is up.");
+        System.out.println(
+                "  API          " + api + "/v1/tasks   (templates: " + api + "/v1/templates)");
+        System.out.println("  Swagger UI   " + api + "/q/swagger-ui");
+        System.out.println("  OpenAPI      " + api + "/q/openapi");
+        System.out.println(
+                "  Health       "
+                        + api
+                        + "/q/health/ready   worker: http://localhost:"
+                        + workerPort
+                        + "/q/health/ready");
+        System.out.println(
+                "  Metrics      "
+                        + api
+                        + "/q/metrics   worker: http://localhost:"
+                        + workerPort
+                        + "/q/metrics");
+        System.out.println("  Logs         " + data.resolve("logs"));
+        System.out.println("Try it: ./tasker demo      Stop: Ctrl-C");
+        System.out.flush();
+        new CountDownLatch(1).await();
+    }
+
+    private int demo() throws Exception {
+        String api = "http://localhost:" + apiPort;
+        String body =
+                """
+                {"namespace": "fulfillment", "name": "process_order",
+                 "context": {"order_id": %d,
+                             "customer": {"id": "cust-1", "email": "ada@example.com"},
+                             "items": [{"sku": "BOOK-1", "quantity": 2, "price": 12.50},
+                                       {"sku": "PEN-9", "quantity": 1, "price": 3.10}],
+                             "payment": {"method": "card", "token": "tok_visa"},
+                             "shipping": {"method": "express", "address": {"line1": "1 Rue de la Paix", "city": "Paris"}}}}
+                """
+                        .formatted(Instant.now().toEpochMilli() % 1_000_000_000L);
+        HttpResponse<String> created = post(api + "/v1/tasks", body);
+        if (created.statusCode() != 201) {
+            System.err.println(
+                    "task creation failed: " + created.statusCode() + " " + created.body());
+            return 1;
+        }
+        String id = JsonSupport.parse(created.body()).get("task_uuid").asText();
+        System.out.println("created task " + id);
+        Instant deadline = Instant.now().plusSeconds(60);
+        JsonNode task = null;
+        while (Instant.now().isBefore(deadline)) {
+            task = JsonSupport.parse(get(api + "/v1/tasks/" + id).body());
+            String status = task.get("status").asText();
+            if (status.equals("complete") || status.equals("error") || status.equals("cancelled")) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        if (task == null || !task.get("status").asText().equals("complete")) {
+            System.err.println("task did not complete: " + task);
+            return 1;
+        }
+        for (JsonNode step : task.get("steps")) {
+            System.out.println("  " + step.get("name").asText() + " -> " + step.get("results"));
+        }
+        System.out.println("task " + id + " complete");
+        return 0;
+    }
+
+    private void createDatabase() throws SQLException {
+        String url = "jdbc:postgresql://localhost:" + pgPort + "/postgres";
+        try (Connection c = DriverManager.getConnection(url, "postgres", "postgres");
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'tasker'")) {
+            if (!rs.next()) {
+                st.execute("CREATE DATABASE tasker");
+            }
+        }
+    }
+
+    private void start(String name, Path jar, Map<String, String> env, int port) throws Exception {
+        Path logFile = data.resolve("logs").resolve(name + ".log");
+        ProcessBuilder pb =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-Xmx384m",
+                                "-jar",
+                                jar.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(logFile.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        services.add(p);
+        log("starting " + name + " (pid " + p.pid() + ", log " + logFile + ")");
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (Instant.now().isBefore(deadline)) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException(name + " exited; see " + logFile);
+            }
+            try {
+                if (get("http://localhost:" + port + "/q/health/ready").statusCode() == 200) {
+                    log(name + " ready on port " + port);
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(name + " not ready after 120 s; see " + logFile);
+    }
+
+    private void down() {
+        for (int i = services.size() - 1; i >= 0; i--) {
+            Process p = services.get(i);
+            p.destroy();
+            try {
+                if (!p.waitFor(45, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                System.err.println("PostgreSQL did not stop cleanly: " + e.getMessage());
+            }
+        }
+        log("stopped");
+    }
+
+    private Path jar(String module) {
+        Path jar = root.resolve(module + "/target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(
+                    jar + " is missing: build first with mvn -B -DskipTests install");
+        }
+        return jar;
+    }
+
+    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(String url, String json)
+            throws IOException, InterruptedException {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int intEnv(String key, int fallback) {
+        String v = System.getenv(key);
+        return v == null || v.isBlank() ? fallback : Integer.parseInt(v.trim());
+    }
+
+    private static void log(String message) {
+        System.out.println("[tasker] " + message);
+        System.out.flush();
+    }
+}
