@@ -443,7 +443,12 @@ BEGIN
         PERFORM pgmq.delete('orchestration_step_results', p_notice_msg_id);
     END IF;
     SELECT current_state INTO v_step.current_state FROM tasker.workflow_steps WHERE workflow_step_uuid = p_step_uuid;
+    -- previous_task_state and task_duration_ms let the caller count finalised tasks and their latency.
     RETURN jsonb_build_object('action', v_action, 'step_state', v_step.current_state, 'task_state', v_task_state,
-                              'task_uuid', v_task_uuid);
+                              'previous_task_state', v_task.current_state, 'task_uuid', v_task_uuid,
+                              'namespace', v_task.namespace, 'task_name', v_task.name,
+                              'task_duration_ms', CASE WHEN v_task_state IN ('complete', 'error')
+                                  THEN floor(extract(epoch FROM (clock_timestamp() - v_task.created_at)) * 1000)::bigint
+                                  END);
 END;
 $fn$;

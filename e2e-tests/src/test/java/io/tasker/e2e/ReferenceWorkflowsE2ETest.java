@@ -26,7 +26,8 @@ class ReferenceWorkflowsE2ETest {
     @BeforeAll
     static void start() {
         cluster = new Cluster("reference");
-        orchestrator = cluster.startOrchestrator(Map.of());
+        orchestrator =
+                cluster.startOrchestrator(Map.of("TASKER_METRICS_QUEUE_REFRESH_INTERVAL", "1s"));
         worker = cluster.startWorker("examples,fulfillment", Map.of());
     }
 
@@ -229,13 +230,24 @@ class ReferenceWorkflowsE2ETest {
         assertThat(orchestrator.metrics())
                 .containsPattern(
                         "tasker_step_results_processed_total\\{[^}]*action=\"completed\"[^}]*namespace=\"examples\"[^}]*\\} [1-9]")
-                .contains("tasker_result_processing_seconds_count{namespace=\"examples\"");
+                .contains("tasker_result_processing_seconds_count{namespace=\"examples\"")
+                .containsPattern(
+                        "tasker_tasks_created_total\\{namespace=\"examples\",template=\"linear_workflow\"\\} [1-9]")
+                .containsPattern(
+                        "tasker_tasks_completed_total\\{namespace=\"examples\",template=\"linear_workflow\"\\} [1-9]")
+                .containsPattern(
+                        "tasker_task_duration_seconds_bucket\\{namespace=\"examples\",outcome=\"complete\",template=\"linear_workflow\",le=")
+                .containsPattern("tasker_steps_completed_total\\{namespace=\"examples\"\\} [1-9]")
+                .containsPattern("tasker_queue_depth\\{queue=\"worker_examples_queue\"\\} ")
+                .containsPattern(
+                        "tasker_queue_oldest_message_age_seconds\\{queue=\"orchestration_step_results\"\\} ");
         assertThat(worker.metrics())
                 .containsPattern(
                         "tasker_handler_invocations_total\\{handler=\"examples.square_product\"[^}]*\\} [1-9]")
                 .containsPattern(
                         "tasker_steps_claimed_total\\{namespace=\"examples\"[^}]*\\} [1-9]")
-                .contains("tasker_worker_steps_in_flight");
+                .contains("tasker_worker_steps_in_flight")
+                .contains("tasker_step_execution_seconds_bucket{namespace=\"examples\",le=");
     }
 
     // --- helpers ------------------------------------------------------------------------------

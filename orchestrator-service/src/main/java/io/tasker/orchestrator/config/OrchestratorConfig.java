@@ -19,6 +19,8 @@ public interface OrchestratorConfig {
 
     Staleness staleness();
 
+    Metrics metrics();
+
     /** Templates loaded at start. */
     interface Templates {
         /**
@@ -112,6 +114,13 @@ public interface OrchestratorConfig {
         /** Tasks moved per sweep at most (default 100). */
         @WithDefault("100")
         int batchSize();
+    }
+
+    /** Metrics collection. */
+    interface Metrics {
+        /** How often queue depth and age gauges are refreshed from pgmq (default 15s). */
+        @WithDefault("15s")
+        Duration queueRefreshInterval();
     }
 
     /** HTTP API limits. */

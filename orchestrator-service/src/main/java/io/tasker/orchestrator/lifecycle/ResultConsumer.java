@@ -1,7 +1,6 @@
 package io.tasker.orchestrator.lifecycle;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -11,6 +10,7 @@ import io.tasker.messages.JsonSupport;
 import io.tasker.messages.QueueNames;
 import io.tasker.orchestrator.config.DatabaseOptions;
 import io.tasker.orchestrator.config.OrchestratorConfig;
+import io.tasker.orchestrator.metrics.LifecycleMetrics;
 import io.tasker.queue.PgmqClient;
 import io.tasker.queue.PollingLoop;
 import io.tasker.queue.QueueMessage;
@@ -45,7 +45,7 @@ public class ResultConsumer {
     private final PgmqClient queues;
     private final OrchestratorConfig.Results config;
     private final DatabaseOptions database;
-    private final MeterRegistry metrics;
+    private final LifecycleMetrics metrics;
     private volatile PollingLoop loop;
     private volatile QueueWakeups wakeups;
 
@@ -54,7 +54,7 @@ public class ResultConsumer {
             Pool pool,
             OrchestratorConfig config,
             DatabaseOptions database,
-            MeterRegistry metrics) {
+            LifecycleMetrics metrics) {
         this.metrics = metrics;
         this.vertx = vertx;
         this.pool = pool;
@@ -150,26 +150,14 @@ public class ResultConsumer {
                     .execute(Tuple.of(QueueNames.RESULTS_QUEUE, message.msgId(), reason))
                     .replaceWithVoid();
         }
-        Timer.Sample started = Timer.start(metrics);
+        Timer.Sample started = metrics.startTimer();
         return pool.preparedQuery(PROCESS)
                 .execute(Tuple.of(step, message.msgId()))
                 .invoke(
                         rows -> {
-                            JsonNode outcome =
-                                    JsonSupport.parse(rows.iterator().next().getString(0));
-                            String namespace = notice.path("namespace").asText("unknown");
-                            started.stop(
-                                    metrics.timer(
-                                            "tasker_result_processing_seconds",
-                                            "namespace",
-                                            namespace));
-                            metrics.counter(
-                                            "tasker_step_results_processed_total",
-                                            "namespace",
-                                            namespace,
-                                            "action",
-                                            outcome.path("action").asText("unknown"))
-                                    .increment();
+                            metrics.resultProcessed(
+                                    JsonSupport.parse(rows.iterator().next().getString(0)),
+                                    started);
                             if (LOG.isDebugEnabled()) {
                                 LOG.debugf(
                                         "processed result task_uuid=%s step_uuid=%s correlation_id=%s: %s",

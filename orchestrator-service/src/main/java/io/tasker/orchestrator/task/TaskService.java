@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import io.tasker.messages.JsonSupport;
 import io.tasker.messages.QueueNames;
+import io.tasker.orchestrator.metrics.LifecycleMetrics;
 import io.tasker.orchestrator.rest.ApiException;
 import io.tasker.orchestrator.task.TaskRepository.NewTask;
 import io.tasker.orchestrator.template.InputSchemas;
@@ -54,13 +55,16 @@ public class TaskService {
     private final InputSchemas schemas;
     private final TaskRepository repository;
     private final TaskQueries queries;
+    private final LifecycleMetrics metrics;
 
     public TaskService(
             Pool pool,
             TemplateService templates,
             InputSchemas schemas,
             TaskRepository repository,
-            TaskQueries queries) {
+            TaskQueries queries,
+            LifecycleMetrics metrics) {
+        this.metrics = metrics;
         this.pool = pool;
         this.templates = templates;
         this.schemas = schemas;
@@ -141,6 +145,7 @@ public class TaskService {
                                                                                                     .toString()))
                                                                     .orElse(Map.of()));
                                                 }))
+                .invoke(uuid -> metrics.taskCreated(template.namespace(), template.name()))
                 .invoke(
                         uuid ->
                                 LOG.infof(

@@ -202,8 +202,18 @@ public class StepExecutor {
                         () -> invoke(handlerName, context, claim.get("timeout_seconds").asInt()))
                 .chain(
                         result -> {
-                            metrics.timer("tasker_step_execution_seconds", "namespace", namespace)
+                            io.micrometer.core.instrument.Timer.builder(
+                                            "tasker_step_execution_seconds")
+                                    .tag("namespace", namespace)
+                                    .publishPercentileHistogram()
+                                    .minimumExpectedValue(Duration.ofMillis(1))
+                                    .maximumExpectedValue(Duration.ofHours(1))
+                                    .register(metrics)
                                     .record(Duration.ofNanos(System.nanoTime() - started));
+                            if (result instanceof StepResult.RetryableFailure f
+                                    && "timeout".equals(f.type())) {
+                                count("tasker_steps_timed_out_total", namespace);
+                            }
                             return report(
                                     queue,
                                     namespace,
