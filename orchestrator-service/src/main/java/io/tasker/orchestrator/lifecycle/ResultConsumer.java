@@ -11,6 +11,7 @@ import io.tasker.messages.QueueNames;
 import io.tasker.orchestrator.config.DatabaseOptions;
 import io.tasker.orchestrator.config.OrchestratorConfig;
 import io.tasker.orchestrator.metrics.LifecycleMetrics;
+import io.tasker.queue.LogContext;
 import io.tasker.queue.PgmqClient;
 import io.tasker.queue.PollingLoop;
 import io.tasker.queue.QueueMessage;
@@ -171,13 +172,17 @@ public class ResultConsumer {
                 .onFailure()
                 .recoverWithUni(
                         e -> {
-                            LOG.warnf(
-                                    "result processing failed for task_uuid=%s step_uuid=%s correlation_id=%s"
-                                            + " (will retry after the visibility timeout): %s",
+                            LogContext.run(
                                     notice.path("task_uuid").asText(),
                                     step,
                                     notice.path("correlation_id").asText(),
-                                    e.getMessage());
+                                    () ->
+                                            LOG.warnf(
+                                                    "result processing failed for task_uuid=%s step_uuid=%s"
+                                                            + " (will retry after the visibility timeout): %s",
+                                                    notice.path("task_uuid").asText(),
+                                                    step,
+                                                    e.getMessage()));
                             return Uni.createFrom().voidItem();
                         });
     }

@@ -10,6 +10,7 @@ import io.tasker.orchestrator.task.TaskRepository.NewTask;
 import io.tasker.orchestrator.template.InputSchemas;
 import io.tasker.orchestrator.template.TemplateRepository.StoredTemplate;
 import io.tasker.orchestrator.template.TemplateService;
+import io.tasker.queue.LogContext;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
@@ -148,13 +149,18 @@ public class TaskService {
                 .invoke(uuid -> metrics.taskCreated(template.namespace(), template.name()))
                 .invoke(
                         uuid ->
-                                LOG.infof(
-                                        "task %s created from %s/%s@%s correlation_id=%s",
+                                LogContext.run(
                                         uuid,
-                                        template.namespace(),
-                                        template.name(),
-                                        template.version(),
-                                        task.correlationId()))
+                                        null,
+                                        task.correlationId(),
+                                        () ->
+                                                LOG.infof(
+                                                        "task %s created from %s/%s@%s correlation_id=%s",
+                                                        uuid,
+                                                        template.namespace(),
+                                                        template.name(),
+                                                        template.version(),
+                                                        task.correlationId())))
                 .chain(uuid -> queries.findTask(pool, uuid))
                 .map(found -> found.orElseThrow());
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.tasker.messages.JsonSupport;
+import io.tasker.queue.LogContext;
 import io.tasker.queue.PgmqClient;
 import io.tasker.queue.QueueMessage;
 import io.tasker.worker.config.WorkerConfig;
@@ -323,31 +324,36 @@ public class StepExecutor {
                 .atMost(5)
                 .map(rows -> rows.iterator().next().getString(0))
                 .invoke(
-                        verdict -> {
-                            switch (verdict) {
-                                case "accepted" -> {
-                                    count(
-                                            "tasker_steps_"
-                                                    + metricOutcome(finalOutcome)
-                                                    + "_total",
-                                            namespace);
-                                    LOG.debugf(
-                                            "%s attempt=%d reported %s",
-                                            ids, attempt, finalOutcome);
-                                }
-                                case "rejected" -> {
-                                    count("tasker_steps_late_results_rejected_total", namespace);
-                                    LOG.warnf(
-                                            "late_result_rejected: %s attempt=%d lost its claim before reporting %s",
-                                            ids, attempt, finalOutcome);
-                                }
-                                default ->
-                                        LOG.infof(
-                                                "%s attempt=%d result discarded (%s)",
-                                                ids, attempt, verdict);
-                            }
-                        })
+                        verdict ->
+                                LogContext.run(
+                                        message.message().getValue("task_uuid"),
+                                        stepUuid,
+                                        message.message().getValue("correlation_id"),
+                                        () ->
+                                                logVerdict(
+                                                        verdict,
+                                                        finalOutcome,
+                                                        namespace,
+                                                        ids,
+                                                        attempt)))
                 .replaceWithVoid();
+    }
+
+    private void logVerdict(
+            String verdict, String outcome, String namespace, String ids, int attempt) {
+        switch (verdict) {
+            case "accepted" -> {
+                count("tasker_steps_" + metricOutcome(outcome) + "_total", namespace);
+                LOG.debugf("%s attempt=%d reported %s", ids, attempt, outcome);
+            }
+            case "rejected" -> {
+                count("tasker_steps_late_results_rejected_total", namespace);
+                LOG.warnf(
+                        "late_result_rejected: %s attempt=%d lost its claim before reporting %s",
+                        ids, attempt, outcome);
+            }
+            default -> LOG.infof("%s attempt=%d result discarded (%s)", ids, attempt, verdict);
+        }
     }
 
     private static String metricOutcome(String outcome) {

@@ -1,0 +1,486 @@
+package io.tasker.migrations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tasker.testsupport.TestDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The database roles of V202611271200__roles.sql, exercised through real logins: a member of {@code
+ * tasker_worker} can run a step through the worker functions and its queue but cannot touch the
+ * tasker tables or the orchestrator's functions; a member of {@code tasker_orchestrator} can run
+ * the orchestrator's side without owning anything.
+ */
+class RolesTest {
+
+    private static final String QUEUE = "worker_roles_ns_queue";
+    private static final String TEMPLATE =
+            """
+            {"steps": [
+              {"name": "first", "handler": "examples.noop"},
+              {"name": "second", "handler": "examples.noop", "depends_on": ["first"]}
+            ]}
+            """;
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+
+    private static TestDatabase.Database database;
+    private static Connection admin;
+    private static Connection worker;
+    private static Connection orchestrator;
+    private static UUID template;
+    private static final List<String> logins = new ArrayList<>();
+
+    @BeforeAll
+    static void setUp() throws SQLException {
+        database = TestDatabase.freshMigrated("roles");
+        admin = database.connect();
+        try (Statement st = admin.createStatement()) {
+            st.execute("INSERT INTO tasker.task_namespaces (name) VALUES ('roles_ns')");
+            st.execute("SELECT tasker.ensure_queue('" + QUEUE + "')");
+        }
+        template =
+                queryOne(
+                        admin,
+                        "INSERT INTO tasker.named_tasks (namespace, name, version, configuration, content_hash)"
+                                + " VALUES ('roles_ns', 'pair', '1.0.0', ?::jsonb, 'h') RETURNING named_task_uuid",
+                        UUID.class,
+                        TEMPLATE);
+        worker = login("tasker_worker");
+        orchestrator = login("tasker_orchestrator");
+    }
+
+    @AfterAll
+    static void tearDown() throws SQLException {
+        for (Connection c : new Connection[] {worker, orchestrator}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+        if (admin != null) {
+            try (Statement st = admin.createStatement()) {
+                for (String role : logins) {
+                    st.execute("DROP ROLE IF EXISTS \"" + role + "\"");
+                }
+            }
+            admin.close();
+        }
+    }
+
+    // --- worker ----------------------------------------------------------------------------
+
+    @Test
+    void the_worker_cannot_read_the_tasks_table() {
+        assertThatThrownBy(() -> queryOne(worker, "SELECT count(*) FROM tasker.tasks", Long.class))
+                .isInstanceOf(SQLException.class)
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo(INSUFFICIENT_PRIVILEGE);
+        assertThatThrownBy(() -> queryOne(worker, "SELECT * FROM tasker.tasks", String.class))
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo(INSUFFICIENT_PRIVILEGE);
+    }
+
+    @Test
+    void the_worker_cannot_write_workflow_steps_or_tasks() {
+        UUID task = createTask(admin);
+        assertThatThrownBy(
+                        () ->
+                                update(
+                                        worker,
+                                        "UPDATE tasker.workflow_steps SET current_state = 'complete' WHERE task_uuid = ?",
+                                        task))
+                .isInstanceOf(SQLException.class)
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo(INSUFFICIENT_PRIVILEGE);
+        assertThatThrownBy(
+                        () -> update(worker, "DELETE FROM tasker.tasks WHERE task_uuid = ?", task))
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo(INSUFFICIENT_PRIVILEGE);
+    }
+
+    @Test
+    void the_worker_has_no_privilege_on_any_tasker_table() throws SQLException {
+        List<String> granted = new ArrayList<>();
+        try (ResultSet rs =
+                admin.createStatement()
+                        .executeQuery(
+                                "SELECT c.relname || ':' || p.priv"
+                                        + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                                        + " CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE',"
+                                        + "   'TRUNCATE', 'REFERENCES', 'TRIGGER']) AS p(priv)"
+                                        + " WHERE n.nspname = 'tasker' AND c.relkind IN ('r', 'p', 'v', 'm')"
+                                        + "   AND has_table_privilege('tasker_worker', c.oid, p.priv)")) {
+            while (rs.next()) {
+                granted.add(rs.getString(1));
+            }
+        }
+        assertThat(granted).isEmpty();
+        assertThat(
+                        queryOne(
+                                admin,
+                                "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                                        + " WHERE n.nspname = 'tasker' AND c.relkind = 'r'",
+                                Long.class))
+                .isGreaterThan(5L);
+    }
+
+    @Test
+    void the_worker_cannot_call_the_orchestrator_functions() {
+        assertThatThrownBy(() -> createTask(worker))
+                .hasCauseInstanceOf(SQLException.class)
+                .extracting(e -> ((SQLException) e.getCause()).getSQLState())
+                .isEqualTo(INSUFFICIENT_PRIVILEGE);
+        UUID task = createTask(admin);
+        assertThatThrownBy(
+                        () ->
+                                queryOne(
+                                        worker,
+                                        "SELECT tasker.cancel_task(?, 'x', 'worker')",
+                                        String.class,
+                                        task))
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo(INSUFFICIENT_PRIVILEGE);
+        assertThatThrownBy(
+                        () ->
+                                queryOne(
+                                        worker,
+                                        "SELECT tasker.transition_task(?, 'steps_in_process', 'cancelled')",
+                                        Boolean.class,
+                                        task))
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo(INSUFFICIENT_PRIVILEGE);
+    }
+
+    @Test
+    void the_worker_runs_a_step_through_its_queue_and_the_worker_functions() throws SQLException {
+        UUID task = createTask(admin);
+        UUID first = stepUuid(task, "first");
+
+        // pgmq.read on its queue: the root step's message.
+        long msgId = -1;
+        try (PreparedStatement ps =
+                worker.prepareStatement(
+                        "SELECT msg_id, message->>'step_uuid' FROM pgmq.read(?::text, 30, 100)")) {
+            ps.setString(1, QUEUE);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (first.toString().equals(rs.getString(2))) {
+                        msgId = rs.getLong(1);
+                    }
+                }
+            }
+        }
+        assertThat(msgId).isPositive();
+
+        assertThat(
+                        queryOne(
+                                worker,
+                                "SELECT tasker.claim_step(?::uuid, ?::text, ?::integer, ?::text, ?::bigint)->>'status'",
+                                String.class,
+                                first,
+                                "w1",
+                                5,
+                                QUEUE,
+                                msgId))
+                .isEqualTo("claimed");
+        assertThat(
+                        queryOne(
+                                worker,
+                                "SELECT tasker.heartbeat_step(?::uuid, 1, 'w1', 60, ?::text, ?::bigint)",
+                                Boolean.class,
+                                first,
+                                QUEUE,
+                                msgId))
+                .isTrue();
+        assertThat(
+                        queryOne(
+                                worker,
+                                "SELECT tasker.report_step_result(?::uuid, 1, 'w1', 'success',"
+                                        + " '{\"ok\": true}'::jsonb, NULL, ?::text, ?::bigint)",
+                                String.class,
+                                first,
+                                QUEUE,
+                                msgId))
+                .isEqualTo("accepted");
+
+        // The state moved, the notice went to the orchestrator and the message is gone.
+        assertThat(
+                        queryOne(
+                                admin,
+                                "SELECT current_state || '/' || results::text FROM tasker.workflow_steps"
+                                        + " WHERE workflow_step_uuid = ?",
+                                String.class,
+                                first))
+                .isEqualTo("enqueued_for_orchestration/{\"ok\": true}");
+        assertThat(
+                        queryOne(
+                                admin,
+                                "SELECT count(*) FROM pgmq.q_orchestration_step_results"
+                                        + " WHERE message->>'step_uuid' = ?",
+                                Long.class,
+                                first.toString()))
+                .isEqualTo(1L);
+        assertThat(
+                        queryOne(
+                                admin,
+                                "SELECT count(*) FROM pgmq.q_" + QUEUE + " WHERE msg_id = ?",
+                                Long.class,
+                                msgId))
+                .isZero();
+    }
+
+    @Test
+    void the_worker_uses_pgmq_on_its_queues_but_not_on_the_results_queue() throws SQLException {
+        // ensure_queue runs as the owner, and queues created later get the worker grants by
+        // default.
+        try (Statement st = worker.createStatement()) {
+            st.execute("SELECT tasker.ensure_queue('worker_roles_later_queue')");
+        }
+        long sent =
+                queryOne(
+                        worker,
+                        "SELECT * FROM pgmq.send('worker_roles_later_queue'::text, '{\"n\": 1}'::jsonb, 0)",
+                        Long.class);
+        assertThat(
+                        queryOne(
+                                worker,
+                                "SELECT msg_id FROM pgmq.read('worker_roles_later_queue'::text, 30, 1)",
+                                Long.class))
+                .isEqualTo(sent);
+        assertThat(
+                        queryOne(
+                                worker,
+                                "SELECT count(*) FROM pgmq.set_vt('worker_roles_later_queue'::text, ?::bigint, 0)",
+                                Long.class,
+                                sent))
+                .isEqualTo(1L);
+        assertThat(
+                        queryOne(
+                                worker,
+                                "SELECT pgmq.archive('worker_roles_later_queue'::text, ?::bigint)",
+                                Boolean.class,
+                                sent))
+                .isTrue();
+        // The KEDA scaler's query runs with the worker's credentials.
+        assertThat(
+                        queryOne(
+                                worker,
+                                "SELECT queue_length FROM pgmq.metrics('worker_roles_later_queue')",
+                                Long.class))
+                .isZero();
+
+        assertThatThrownBy(
+                        () ->
+                                queryOne(
+                                        worker,
+                                        "SELECT msg_id FROM pgmq.read('orchestration_step_results'::text, 1, 1)",
+                                        Long.class))
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo(INSUFFICIENT_PRIVILEGE);
+        assertThatThrownBy(
+                        () ->
+                                queryOne(
+                                        worker,
+                                        "SELECT pgmq.drop_queue('worker_roles_later_queue')",
+                                        Boolean.class))
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo(INSUFFICIENT_PRIVILEGE);
+        assertThatThrownBy(
+                        () -> update(worker, "DELETE FROM pgmq.meta WHERE queue_name = ?", QUEUE))
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo(INSUFFICIENT_PRIVILEGE);
+    }
+
+    @Test
+    void a_poison_message_is_archived_by_the_worker() throws SQLException {
+        UUID task = createTask(admin);
+        UUID first = stepUuid(task, "first");
+        long msgId =
+                queryOne(
+                        admin,
+                        "SELECT msg_id FROM pgmq.q_" + QUEUE + " WHERE message->>'step_uuid' = ?",
+                        Long.class,
+                        first.toString());
+        assertThat(
+                        queryOne(
+                                worker,
+                                "SELECT tasker.archive_poison_message(?::text, ?::bigint, 'unreadable', ?::uuid)",
+                                Boolean.class,
+                                QUEUE,
+                                msgId,
+                                first))
+                .isTrue();
+        assertThat(
+                        queryOne(
+                                admin,
+                                "SELECT current_state FROM tasker.workflow_steps WHERE workflow_step_uuid = ?",
+                                String.class,
+                                first))
+                .isEqualTo("enqueued_as_error_for_orchestration");
+    }
+
+    @Test
+    void only_the_worker_functions_run_as_their_owner_and_their_search_path_is_pinned()
+            throws SQLException {
+        List<String> definers = new ArrayList<>();
+        try (ResultSet rs =
+                admin.createStatement()
+                        .executeQuery(
+                                "SELECT p.oid::regprocedure::text || ' ' || array_to_string(p.proconfig, ',')"
+                                        + "    || ' ' || has_function_privilege('tasker_worker', p.oid, 'EXECUTE')"
+                                        + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                                        + " WHERE n.nspname = 'tasker' AND p.prosecdef ORDER BY 1")) {
+            while (rs.next()) {
+                definers.add(rs.getString(1));
+            }
+        }
+        String pinned = " search_path=pg_catalog, pg_temp true";
+        assertThat(definers)
+                .containsExactly(
+                        "tasker.archive_poison_message(text,bigint,text,uuid)" + pinned,
+                        "tasker.claim_step(uuid,text,integer,text,bigint)" + pinned,
+                        "tasker.ensure_queue(text)" + pinned,
+                        "tasker.heartbeat_step(uuid,integer,text,integer,text,bigint)" + pinned,
+                        "tasker.report_step_result(uuid,integer,text,text,jsonb,jsonb,text,bigint)"
+                                + pinned);
+        assertThat(
+                        queryOne(
+                                admin,
+                                "SELECT string_agg(p.proname, ',' ORDER BY p.proname)"
+                                        + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                                        + " WHERE n.nspname = 'tasker'"
+                                        + "   AND has_function_privilege('public', p.oid, 'EXECUTE')",
+                                String.class))
+                .isNull();
+    }
+
+    // --- orchestrator ----------------------------------------------------------------------
+
+    @Test
+    void an_orchestrator_login_runs_the_orchestrator_side_without_owning_anything()
+            throws SQLException {
+        UUID task = createTask(orchestrator);
+        assertThat(
+                        queryOne(
+                                orchestrator,
+                                "SELECT current_state FROM tasker.tasks WHERE task_uuid = ?",
+                                String.class,
+                                task))
+                .isEqualTo("steps_in_process");
+        UUID first = stepUuid(task, "first");
+        assertThat(
+                        queryOne(
+                                worker,
+                                "SELECT tasker.claim_step(?::uuid, 'w2', 5)->>'status'",
+                                String.class,
+                                first))
+                .isEqualTo("claimed");
+        assertThat(
+                        queryOne(
+                                worker,
+                                "SELECT tasker.report_step_result(?::uuid, 1, 'w2', 'success', '1'::jsonb,"
+                                        + " NULL, NULL, NULL)",
+                                String.class,
+                                first))
+                .isEqualTo("accepted");
+        assertThat(
+                        queryOne(
+                                orchestrator,
+                                "SELECT tasker.process_step_result(?::uuid)->>'action'",
+                                String.class,
+                                first))
+                .isEqualTo("completed");
+        assertThat(
+                        queryOne(
+                                orchestrator,
+                                "SELECT current_state FROM tasker.workflow_steps WHERE task_uuid = ? AND name = 'second'",
+                                String.class,
+                                task))
+                .isEqualTo("enqueued");
+        assertThat(
+                        queryOne(
+                                orchestrator,
+                                "SELECT count(*) FROM pgmq.read('orchestration_step_results'::text, 1, 100)",
+                                Long.class))
+                .isPositive();
+        assertThat(queryOne(orchestrator, "SELECT count(*) FROM pgmq.metrics_all()", Long.class))
+                .isGreaterThanOrEqualTo(2L);
+    }
+
+    // --- helpers -----------------------------------------------------------------------------
+
+    /** A new LOGIN role in {@code group}, unique per run because roles are cluster-wide. */
+    private static Connection login(String group) throws SQLException {
+        String role =
+                group.replace("tasker_", "")
+                        + "_login_"
+                        + UUID.randomUUID().toString().substring(0, 8);
+        String password = UUID.randomUUID().toString();
+        try (Statement st = admin.createStatement()) {
+            st.execute(
+                    "CREATE ROLE \""
+                            + role
+                            + "\" LOGIN PASSWORD '"
+                            + password
+                            + "' IN ROLE "
+                            + group);
+        }
+        logins.add(role);
+        return DriverManager.getConnection(database.jdbcUrl(), role, password);
+    }
+
+    private static UUID createTask(Connection c) {
+        try {
+            return queryOne(
+                    c,
+                    "SELECT tasker.create_task(?, '{}'::jsonb, ?, 0, NULL, 'test', NULL, NULL, NULL)",
+                    UUID.class,
+                    template,
+                    UUID.randomUUID().toString());
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static UUID stepUuid(UUID task, String name) throws SQLException {
+        return queryOne(
+                admin,
+                "SELECT workflow_step_uuid FROM tasker.workflow_steps WHERE task_uuid = ? AND name = ?",
+                UUID.class,
+                task,
+                name);
+    }
+
+    private static void update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    private static <T> T queryOne(Connection c, String sql, Class<T> type, Object... args)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getObject(1, type);
+            }
+        }
+    }
+}
