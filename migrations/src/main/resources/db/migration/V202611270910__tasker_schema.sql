@@ -93,7 +93,6 @@ CREATE TABLE tasker.workflow_steps (
     completed_at       timestamptz,
     UNIQUE (task_uuid, name)
 );
-CREATE INDEX workflow_steps_state_idx ON tasker.workflow_steps (task_uuid, current_state);
 
 CREATE TABLE tasker.workflow_step_edges (
     task_uuid      uuid NOT NULL REFERENCES tasker.tasks (task_uuid) ON DELETE CASCADE,
@@ -306,12 +305,17 @@ RETURNS TABLE (
     max_attempts           integer,
     next_retry_at          timestamptz)
 LANGUAGE sql STABLE AS $fn$
-    WITH parents AS (
+    -- Both CTEs are pinned to the task (index scans), so the cost follows the task's size, never
+    -- the size of the tables.
+    WITH steps AS MATERIALIZED (
+        SELECT * FROM tasker.workflow_steps WHERE task_uuid = p_task_uuid
+    ),
+    parents AS (
         SELECT e.to_step_uuid AS step_uuid,
                count(*)::integer AS total,
                count(*) FILTER (WHERE p.current_state IN ('complete', 'resolved_manually'))::integer AS done
           FROM tasker.workflow_step_edges e
-          JOIN tasker.workflow_steps p ON p.workflow_step_uuid = e.from_step_uuid
+          JOIN steps p ON p.workflow_step_uuid = e.from_step_uuid
          WHERE e.task_uuid = p_task_uuid
          GROUP BY e.to_step_uuid
     )
@@ -330,9 +334,8 @@ LANGUAGE sql STABLE AS $fn$
            s.attempts,
            s.max_attempts,
            s.next_retry_at
-      FROM tasker.workflow_steps s
+      FROM steps s
       LEFT JOIN parents pa ON pa.step_uuid = s.workflow_step_uuid
-     WHERE s.task_uuid = p_task_uuid
 $fn$;
 
 -- Counts per state and the overall execution status of a task. blocked_by_failures outranks

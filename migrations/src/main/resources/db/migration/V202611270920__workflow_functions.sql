@@ -112,16 +112,22 @@ END;
 $fn$;
 
 -- The results of every ancestor of a step, by step name (only steps that produced a result).
-CREATE OR REPLACE FUNCTION tasker.ancestor_results(p_step_uuid uuid)
+-- Edges and steps are read through the task's indexes, so the cost follows the task's size.
+CREATE OR REPLACE FUNCTION tasker.ancestor_results(p_task_uuid uuid, p_step_uuid uuid)
 RETURNS jsonb
 LANGUAGE sql STABLE AS $fn$
-    WITH RECURSIVE anc(step_uuid) AS (
-        SELECT e.from_step_uuid FROM tasker.workflow_step_edges e WHERE e.to_step_uuid = p_step_uuid
+    WITH RECURSIVE edges AS MATERIALIZED (
+        SELECT from_step_uuid, to_step_uuid FROM tasker.workflow_step_edges WHERE task_uuid = p_task_uuid
+    ),
+    anc(step_uuid) AS (
+        SELECT from_step_uuid FROM edges WHERE to_step_uuid = p_step_uuid
         UNION
-        SELECT e.from_step_uuid FROM tasker.workflow_step_edges e JOIN anc ON e.to_step_uuid = anc.step_uuid
+        SELECT e.from_step_uuid FROM edges e JOIN anc ON e.to_step_uuid = anc.step_uuid
     )
     SELECT coalesce(jsonb_object_agg(s.name, s.results), '{}'::jsonb)
-      FROM anc JOIN tasker.workflow_steps s ON s.workflow_step_uuid = anc.step_uuid
+      FROM tasker.workflow_steps s
+     WHERE s.task_uuid = p_task_uuid
+       AND s.workflow_step_uuid IN (SELECT step_uuid FROM anc)
 $fn$;
 
 -- Claims a step for one attempt. Claimable: 'enqueued', or 'in_progress' whose lease expired
@@ -217,9 +223,10 @@ BEGIN
         'lease_seconds', v_lease,
         'parents', (SELECT coalesce(jsonb_agg(p.name ORDER BY p.name), '[]'::jsonb)
                       FROM tasker.workflow_step_edges e
-                      JOIN tasker.workflow_steps p ON p.workflow_step_uuid = e.from_step_uuid
+                      JOIN tasker.workflow_steps p
+                        ON p.workflow_step_uuid = e.from_step_uuid AND p.task_uuid = v_step.task_uuid
                      WHERE e.to_step_uuid = v_step.workflow_step_uuid),
-        'dependency_results', tasker.ancestor_results(v_step.workflow_step_uuid));
+        'dependency_results', tasker.ancestor_results(v_step.task_uuid, v_step.workflow_step_uuid));
 END;
 $fn$;
 

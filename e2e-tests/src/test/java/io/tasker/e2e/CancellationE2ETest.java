@@ -36,7 +36,10 @@ class CancellationE2ETest {
             """;
 
     private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
 
     private static Cluster cluster;
     private static Cluster.Service orchestrator;

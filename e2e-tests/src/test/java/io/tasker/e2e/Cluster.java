@@ -98,7 +98,10 @@ public final class Cluster implements AutoCloseable {
     }
 
     private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
 
     private final TestDatabase.Database db;
     private final Path root;

@@ -30,7 +30,10 @@ import java.util.concurrent.CountDownLatch;
 public final class LocalStack {
 
     private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+            HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(3))
+                    .build();
 
     private final Path root;
     private final Path data;

@@ -279,6 +279,19 @@ class RolesTest {
                                 "SELECT queue_length FROM pgmq.metrics('worker_roles_later_queue')",
                                 Long.class))
                 .isZero();
+        // The shape of the query in deploy/k8s/base/worker-examples-keda.yaml (all queues of a
+        // worker group), here on this test's queues.
+        long before = queryOne(admin, "SELECT count(*) FROM pgmq.q_" + QUEUE, Long.class);
+        assertThat(
+                        queryOne(
+                                worker,
+                                "SELECT coalesce(sum(m.queue_length), 0)::bigint FROM ("
+                                        + " SELECT queue_length FROM pgmq.metrics('"
+                                        + QUEUE
+                                        + "') UNION ALL"
+                                        + " SELECT queue_length FROM pgmq.metrics('worker_roles_later_queue')) AS m",
+                                Long.class))
+                .isGreaterThanOrEqualTo(before);
 
         assertThatThrownBy(
                         () ->

@@ -124,7 +124,10 @@ public class TaskService {
                         request.sourceSystem(),
                         request.reason(),
                         request.tags());
-        return pool.withTransaction(tx -> repository.callCreateTask(tx, task))
+        // One statement, so one implicit transaction: the function writes task, steps, edges,
+        // transitions and the root messages atomically without a BEGIN/COMMIT round trip each.
+        return repository
+                .callCreateTask(pool, task)
                 .onFailure(TaskService::isDuplicateIdentity)
                 .recoverWithUni(
                         e ->

@@ -26,6 +26,12 @@ public class TemplateService {
     private final Pool pool;
     private final TemplateRepository repository;
     private final TemplateValidator validator;
+    private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final long LATEST_TTL_NANOS = 5_000_000_000L;
+
+    private record Cached(StoredTemplate template, long at) {}
 
     public TemplateService(
             Pool pool,
@@ -84,6 +90,8 @@ public class TemplateService {
                                                                                                 .isPresent()))))
                 .invoke(
                         r -> {
+                            cache.keySet()
+                                    .removeIf(k -> k.startsWith(namespace + "/" + name + "@"));
                             if (r.created()) {
                                 LOG.infof("registered template %s/%s@%s", namespace, name, version);
                             }
@@ -125,12 +133,25 @@ public class TemplateService {
                                                                 + version)));
     }
 
-    /** The named version, or the highest registered version when version is null. */
+    /**
+     * The named version, or the highest registered version when version is null. Versions are
+     * immutable, so a named version is cached for good; "latest" is cached for {@link
+     * #LATEST_TTL_NANOS} since another orchestrator may register a newer version.
+     */
     public Uni<StoredTemplate> resolve(String namespace, String name, String version) {
+        String key = namespace + "/" + name + "@" + (version == null ? "" : version);
+        Cached cached = cache.get(key);
+        if (cached != null
+                && (version != null || System.nanoTime() - cached.at() < LATEST_TTL_NANOS)) {
+            return Uni.createFrom().item(cached.template());
+        }
         Uni<java.util.Optional<StoredTemplate>> found =
                 version == null
                         ? repository.findLatest(pool, namespace, name)
                         : repository.find(pool, namespace, name, version);
+        found =
+                found.invoke(
+                        f -> f.ifPresent(t -> cache.put(key, new Cached(t, System.nanoTime()))));
         return found.map(
                 f ->
                         f.orElseThrow(

@@ -1,0 +1,879 @@
+package io.tasker.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tasker.messages.JsonSupport;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The benchmark harness: PostgreSQL (embedded, or {@code --db-url}), the orchestrator and N workers
+ * as separate processes with production settings, every scenario after a warm-up and repeated,
+ * results as JSON and markdown beside the raw pgmq cycle rate measured in the same run.
+ *
+ * <pre>
+ * ./bench [--quick] [--repeats N] [--db-url jdbc:postgresql://host:port/db --db-user U --db-password P] [--out DIR]
+ * </pre>
+ */
+public final class Benchmark {
+
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
+
+    private final boolean quick;
+    private final int repeats;
+    private final Path root;
+    private final Path out;
+    private final String externalUrl;
+    private final String dbUser;
+    private final String dbPassword;
+    private final boolean profile;
+    private final List<Proc> workers = new ArrayList<>();
+    private final ObjectNode report = JsonSupport.object();
+    private final StringBuilder markdown = new StringBuilder();
+    private EmbeddedPostgres embedded;
+    private String jdbcUrl;
+    private String reactiveUrl;
+    private Proc orchestrator;
+
+    private Benchmark(Map<String, String> args) {
+        this.quick = args.containsKey("quick");
+        this.repeats = Integer.parseInt(args.getOrDefault("repeats", quick ? "1" : "3"));
+        this.root = Path.of(System.getProperty("tasker.root", ".")).toAbsolutePath().normalize();
+        this.out = Path.of(args.getOrDefault("out", root.resolve("benchmark/results").toString()));
+        this.externalUrl = args.get("db-url");
+        this.dbUser = args.getOrDefault("db-user", "postgres");
+        this.dbPassword = args.getOrDefault("db-password", "postgres");
+        this.profile = args.containsKey("profile");
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> args = new LinkedHashMap<>();
+        for (int i = 0; i < argv.length; i++) {
+            String a = argv[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument " + a);
+            }
+            String key = a.substring(2);
+            if (key.equals("quick") || key.equals("profile")) {
+                args.put(key, "true");
+            } else {
+                args.put(key, argv[++i]);
+            }
+        }
+        Benchmark b = new Benchmark(args);
+        try {
+            b.run();
+        } finally {
+            b.shutdown();
+        }
+    }
+
+    private void run() throws Exception {
+        Instant started = Instant.now();
+        startDatabase();
+        describe();
+        orchestrator = startOrchestrator(Map.of());
+        registerTemplates();
+
+        section("Raw pgmq send → read → delete (the baseline)");
+        Map<Integer, Double> raw = new LinkedHashMap<>();
+        ObjectNode rawJson = report.putObject("raw_pgmq_cycles_per_second");
+        for (int clients : List.of(1, 2, 4)) {
+            double rate = median(() -> rawCycles(clients, Duration.ofSeconds(quick ? 3 : 5)));
+            raw.put(clients, rate);
+            rawJson.put(String.valueOf(clients), round(rate));
+        }
+        table(
+                List.of("clients", "cycles/s (median)"),
+                raw.entrySet().stream()
+                        .map(e -> List.of(e.getKey().toString(), fmt(e.getValue())))
+                        .toList());
+
+        section("Throughput: tasks submitted as fast as accepted");
+        ArrayNode throughput = report.putArray("throughput");
+        List<List<String>> rows = new ArrayList<>();
+        int tasks = quick ? 200 : 1000;
+        for (int w : List.of(1, 2, 4)) {
+            setWorkers(w, Map.of());
+            for (String template : List.of("bench_one", "bench_four")) {
+                int steps = template.equals("bench_one") ? 1 : 4;
+                runTasks(template, quick ? 20 : 100); // warm-up
+                List<ObjectNode> runs = new ArrayList<>();
+                for (int r = 0; r < repeats; r++) {
+                    runs.add(throughputRun(template, steps, tasks));
+                }
+                ObjectNode m = medianRun(runs, "steps_per_second");
+                m.put("workers", w);
+                m.put("template", template);
+                m.put(
+                        "ratio_to_raw_pgmq",
+                        round(m.get("steps_per_second").asDouble() / raw.get(w)));
+                throughput.add(m);
+                rows.add(
+                        List.of(
+                                String.valueOf(w),
+                                steps + "-step",
+                                fmt(m.get("tasks_per_second").asDouble()),
+                                fmt(m.get("steps_per_second").asDouble()),
+                                pct(m.get("ratio_to_raw_pgmq").asDouble()),
+                                fmt(m.get("commits_per_step").asDouble()),
+                                fmt(m.get("orchestrator_cpu_cores").asDouble()),
+                                fmt(m.get("workers_cpu_cores").asDouble()),
+                                fmt(m.get("postgres_cpu_cores").asDouble())));
+            }
+        }
+        table(
+                List.of(
+                        "workers",
+                        "tasks",
+                        "tasks/s",
+                        "steps/s",
+                        "steps/s ÷ raw pgmq",
+                        "DB commits/step",
+                        "orchestrator CPU",
+                        "workers CPU",
+                        "PostgreSQL CPU"),
+                rows);
+
+        if (profile) {
+            profileStatements();
+        }
+
+        section(
+                "Latency: 20-step linear chain at low load (step-to-step, from transition timestamps)");
+        ObjectNode latency = report.putObject("step_to_step_latency_ms");
+        List<List<String>> latencyRows = new ArrayList<>();
+        for (boolean listen : List.of(true, false)) {
+            restartAll(listen);
+            List<Double> gaps = new ArrayList<>();
+            runTasks("bench_chain20", 1); // warm-up
+            for (int i = 0; i < (quick ? 2 : 5) * repeats; i++) {
+                gaps.addAll(chainGaps());
+            }
+            Collections.sort(gaps);
+            ObjectNode l = latency.putObject(listen ? "listen_notify" : "polling_only");
+            l.put("samples", gaps.size());
+            l.put("p50", round(percentile(gaps, 50)));
+            l.put("p95", round(percentile(gaps, 95)));
+            l.put("p99", round(percentile(gaps, 99)));
+            latencyRows.add(
+                    List.of(
+                            listen ? "LISTEN/NOTIFY" : "polling only",
+                            String.valueOf(gaps.size()),
+                            fmt(percentile(gaps, 50)),
+                            fmt(percentile(gaps, 95)),
+                            fmt(percentile(gaps, 99))));
+        }
+        restartAll(true);
+        table(List.of("wake-ups", "samples", "p50 ms", "p95 ms", "p99 ms"), latencyRows);
+
+        section("Fan-out: one task, 500 parallel steps and a join");
+        setWorkers(2, Map.of());
+        List<Double> fanTimes = new ArrayList<>();
+        for (int r = 0; r < repeats; r++) {
+            fanTimes.add(timeOneTask("bench_fanout"));
+        }
+        ObjectNode fan = report.putObject("fan_out_500");
+        fan.put("seconds_median", round(median(fanTimes)));
+        fan.put("orchestrator_peak_rss_mb", orchestrator.peakRssMb());
+        ArrayNode rss = fan.putArray("worker_peak_rss_mb");
+        workers.forEach(w -> rss.add(w.peakRssMb()));
+        table(
+                List.of(
+                        "workers",
+                        "time to complete (median)",
+                        "orchestrator peak RSS",
+                        "worker peak RSS"),
+                List.of(
+                        List.of(
+                                "2",
+                                fmt(median(fanTimes)) + " s",
+                                orchestrator.peakRssMb() + " MB",
+                                workers.stream()
+                                        .map(w -> w.peakRssMb() + " MB")
+                                        .toList()
+                                        .toString())));
+
+        section("API: task creation latency at a fixed request rate");
+        int rate = quick ? 20 : 50;
+        List<Double> apiLatencies = apiLatency(rate, Duration.ofSeconds(quick ? 4 : 10));
+        Collections.sort(apiLatencies);
+        ObjectNode api = report.putObject("api_create_latency_ms");
+        api.put("requests_per_second", rate);
+        api.put("samples", apiLatencies.size());
+        api.put("p50", round(percentile(apiLatencies, 50)));
+        api.put("p99", round(percentile(apiLatencies, 99)));
+        table(
+                List.of("rate", "samples", "p50 ms", "p99 ms"),
+                List.of(
+                        List.of(
+                                rate + "/s",
+                                String.valueOf(apiLatencies.size()),
+                                fmt(percentile(apiLatencies, 50)),
+                                fmt(percentile(apiLatencies, 99)))));
+
+        section("Idle: queries per second sent to the database with no work");
+        awaitDrained();
+        setWorkers(1, Map.of());
+        Duration window = Duration.ofSeconds(quick ? 6 : 12);
+        Thread.sleep(3000); // past the last work and the workers' start-up
+        double orchestratorBefore = orchestrator.statementsExecuted();
+        double workerBefore = workers.get(0).statementsExecuted();
+        Thread.sleep(window.toMillis());
+        double orchestratorIdle =
+                (orchestrator.statementsExecuted() - orchestratorBefore) / window.toSeconds();
+        double workerIdle =
+                (workers.get(0).statementsExecuted() - workerBefore) / window.toSeconds();
+        ObjectNode idle = report.putObject("idle_queries_per_second");
+        idle.put("orchestrator", round(orchestratorIdle));
+        idle.put("worker", round(workerIdle));
+        idle.put(
+                "method",
+                "statements executed by each service's pool (sql_pool_completed_total) over the window");
+        table(
+                List.of("service", "queries/s"),
+                List.of(
+                        List.of("orchestrator", fmt(orchestratorIdle)),
+                        List.of("worker (2 namespace queues)", fmt(workerIdle))));
+
+        report.put("duration_seconds", Duration.between(started, Instant.now()).toSeconds());
+        write();
+    }
+
+    // --- scenarios ------------------------------------------------------------------------------
+
+    private double rawCycles(int clients, Duration duration) throws Exception {
+        try (Connection c = connect();
+                Statement st = c.createStatement()) {
+            st.execute("SELECT tasker.ensure_queue('bench_raw')");
+            st.execute("SELECT pgmq.purge_queue('bench_raw')");
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        AtomicLong cycles = new AtomicLong();
+        long end = System.nanoTime() + duration.toNanos();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            futures.add(
+                    pool.submit(
+                            () -> {
+                                try (Connection c = connect();
+                                        PreparedStatement send =
+                                                c.prepareStatement(
+                                                        "SELECT pgmq.send('bench_raw'::text, '{\"n\": 1}'::jsonb, 0::integer)");
+                                        PreparedStatement read =
+                                                c.prepareStatement(
+                                                        "SELECT msg_id FROM pgmq.read('bench_raw'::text, 30::integer, 1::integer)");
+                                        PreparedStatement delete =
+                                                c.prepareStatement(
+                                                        "SELECT pgmq.delete('bench_raw'::text, ?::bigint)")) {
+                                    while (System.nanoTime() < end) {
+                                        send.executeQuery().close();
+                                        try (ResultSet rs = read.executeQuery()) {
+                                            if (rs.next()) {
+                                                delete.setLong(1, rs.getLong(1));
+                                                delete.executeQuery().close();
+                                            }
+                                        }
+                                        cycles.incrementAndGet();
+                                    }
+                                }
+                                return null;
+                            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        return cycles.get() / (duration.toNanos() / 1e9);
+    }
+
+    private ObjectNode throughputRun(String template, int steps, int tasks) throws Exception {
+        long commitsBefore = commits();
+        long orchCpu = orchestrator.cpuTicks();
+        long workerCpu = workers.stream().mapToLong(Proc::cpuTicks).sum();
+        long pgCpu = postgresCpuTicks();
+        long t0 = System.nanoTime();
+        runTasks(template, tasks);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long commits = commits() - commitsBefore;
+        double ticks = ticksPerSecond();
+        ObjectNode r = JsonSupport.object();
+        r.put("tasks", tasks);
+        r.put("seconds", round(seconds));
+        r.put("tasks_per_second", round(tasks / seconds));
+        r.put("steps_per_second", round(tasks * steps / seconds));
+        r.put("commits_per_step", round((double) commits / (tasks * steps)));
+        r.put(
+                "orchestrator_cpu_cores",
+                round((orchestrator.cpuTicks() - orchCpu) / ticks / seconds));
+        r.put(
+                "workers_cpu_cores",
+                round(
+                        (workers.stream().mapToLong(Proc::cpuTicks).sum() - workerCpu)
+                                / ticks
+                                / seconds));
+        r.put("postgres_cpu_cores", round((postgresCpuTicks() - pgCpu) / ticks / seconds));
+        return r;
+    }
+
+    /** Submits tasks with 8 concurrent clients and waits until none is active any more. */
+    private void runTasks(String template, int count) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Future<Integer>> posts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            posts.add(clients.submit(() -> create(template).statusCode()));
+        }
+        for (Future<Integer> f : posts) {
+            int status = f.get();
+            if (status != 201) {
+                throw new IllegalStateException("task creation failed with " + status);
+            }
+        }
+        clients.shutdown();
+        awaitDrained();
+    }
+
+    private List<Double> chainGaps() throws Exception {
+        HttpResponse<String> r = create("bench_chain20");
+        String id = JsonSupport.parse(r.body()).get("task_uuid").asText();
+        waitUntil(() -> taskState(id).equals("complete"), Duration.ofMinutes(2));
+        List<Double> gaps = new ArrayList<>();
+        try (Connection c = connect();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                """
+                                SELECT extract(epoch FROM (nxt.created_at - done.created_at)) * 1000
+                                  FROM tasker.workflow_steps s
+                                  JOIN tasker.workflow_steps n ON n.task_uuid = s.task_uuid AND n.position = s.position + 1
+                                  JOIN tasker.workflow_step_transitions done
+                                    ON done.workflow_step_uuid = s.workflow_step_uuid AND done.to_state = 'enqueued_for_orchestration'
+                                  JOIN tasker.workflow_step_transitions nxt
+                                    ON nxt.workflow_step_uuid = n.workflow_step_uuid AND nxt.to_state = 'in_progress'
+                                 WHERE s.task_uuid = ?::uuid
+                                """)) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    gaps.add(rs.getDouble(1));
+                }
+            }
+        }
+        return gaps;
+    }
+
+    private double timeOneTask(String template) throws Exception {
+        long t0 = System.nanoTime();
+        String id = JsonSupport.parse(create(template).body()).get("task_uuid").asText();
+        waitUntil(() -> taskState(id).equals("complete"), Duration.ofMinutes(5));
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private List<Double> apiLatency(int perSecond, Duration duration) throws Exception {
+        setWorkers(2, Map.of());
+        ScheduledExecutorService ticker = Executors.newScheduledThreadPool(8);
+        List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger failures = new AtomicInteger();
+        long periodMicros = 1_000_000L / perSecond;
+        int total = (int) (duration.toSeconds() * perSecond);
+        AtomicInteger sent = new AtomicInteger();
+        ticker.scheduleAtFixedRate(
+                () -> {
+                    if (sent.incrementAndGet() > total) {
+                        return;
+                    }
+                    long t0 = System.nanoTime();
+                    try {
+                        if (create("bench_one").statusCode() == 201) {
+                            latencies.add((System.nanoTime() - t0) / 1e6);
+                        } else {
+                            failures.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                    }
+                },
+                0,
+                periodMicros,
+                TimeUnit.MICROSECONDS);
+        waitUntil(() -> latencies.size() + failures.get() >= total, duration.plusSeconds(60));
+        ticker.shutdownNow();
+        if (failures.get() > 0) {
+            throw new IllegalStateException(failures.get() + " task creations failed");
+        }
+        return new ArrayList<>(latencies);
+    }
+
+    /** One more 4-worker, 4-step run with pg_stat_statements on: where PostgreSQL's time goes. */
+    private void profileStatements() throws Exception {
+        try (Connection c = connect();
+                Statement st = c.createStatement()) {
+            st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            st.execute("SELECT pg_stat_statements_reset()");
+        }
+        runTasks("bench_four", quick ? 200 : 1000);
+        section(
+                "Where PostgreSQL's time goes (pg_stat_statements, one 4-step run, nested statements included)");
+        List<List<String>> rows = new ArrayList<>();
+        ArrayNode top = report.putArray("profile_top_statements");
+        try (Connection c = connect();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery(
+                                """
+                                SELECT toplevel, calls, round(total_exec_time::numeric, 1) AS ms,
+                                       round((100 * total_exec_time / sum(total_exec_time) FILTER (WHERE toplevel) OVER ())::numeric, 1) AS pct,
+                                       regexp_replace(left(query, 110), '\\s+', ' ', 'g') AS q
+                                  FROM pg_stat_statements
+                                 WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                                 ORDER BY total_exec_time DESC LIMIT 25
+                                """)) {
+            while (rs.next()) {
+                ObjectNode o = top.addObject();
+                o.put("toplevel", rs.getBoolean(1));
+                o.put("calls", rs.getLong(2));
+                o.put("total_ms", rs.getDouble(3));
+                o.put("percent_of_top_level", rs.getDouble(4));
+                o.put("query", rs.getString(5));
+                rows.add(
+                        List.of(
+                                rs.getBoolean(1) ? "top" : "nested",
+                                String.valueOf(rs.getLong(2)),
+                                fmt(rs.getDouble(3)),
+                                fmt(rs.getDouble(4)) + "%",
+                                "`" + rs.getString(5).replace("|", "\\|") + "`"));
+            }
+        }
+        table(List.of("level", "calls", "total ms", "% of top-level", "statement"), rows);
+    }
+
+    // --- processes ------------------------------------------------------------------------------
+
+    private void startDatabase() throws Exception {
+        if (externalUrl != null) {
+            jdbcUrl = externalUrl;
+        } else {
+            Path dir = Files.createTempDirectory("tasker-bench-pg");
+            embedded =
+                    EmbeddedPostgres.builder()
+                            .setDataDirectory(dir.resolve("data"))
+                            .setCleanDataDirectory(true)
+                            .setServerConfig("max_connections", "300")
+                            .setServerConfig("shared_buffers", "256MB")
+                            .setServerConfig(
+                                    "shared_preload_libraries", profile ? "pg_stat_statements" : "")
+                            .setServerConfig("pg_stat_statements.track", profile ? "all" : "top")
+                            .start();
+            try (Connection c =
+                            DriverManager.getConnection(
+                                    "jdbc:postgresql://localhost:"
+                                            + embedded.getPort()
+                                            + "/postgres",
+                                    dbUser,
+                                    dbPassword);
+                    Statement st = c.createStatement()) {
+                st.execute("CREATE DATABASE tasker_bench");
+            }
+            jdbcUrl = "jdbc:postgresql://localhost:" + embedded.getPort() + "/tasker_bench";
+        }
+        reactiveUrl = jdbcUrl.substring("jdbc:".length());
+    }
+
+    private Proc startOrchestrator(Map<String, String> extra) throws Exception {
+        Map<String, String> env = new LinkedHashMap<>(dbEnv());
+        env.putAll(extra);
+        return Proc.start(root, "orchestrator", "orchestrator-service", env, out.resolve("logs"));
+    }
+
+    private void setWorkers(int count, Map<String, String> extra) throws Exception {
+        while (workers.size() > count) {
+            workers.remove(workers.size() - 1).stop();
+        }
+        while (workers.size() < count) {
+            Map<String, String> env = new LinkedHashMap<>(dbEnv());
+            env.put("TASKER_WORKER_NAMESPACES", "bench,examples");
+            env.putAll(extra);
+            workers.add(
+                    Proc.start(
+                            root,
+                            "worker-" + (workers.size() + 1),
+                            "worker-service",
+                            env,
+                            out.resolve("logs")));
+        }
+    }
+
+    private void restartAll(boolean listen) throws Exception {
+        int count = Math.max(1, workers.size());
+        setWorkers(0, Map.of());
+        orchestrator.stop();
+        Map<String, String> mode = Map.of("TASKER_RESULTS_LISTEN", String.valueOf(listen));
+        orchestrator = startOrchestrator(mode);
+        setWorkers(count, Map.of("TASKER_WORKER_LISTEN", String.valueOf(listen)));
+    }
+
+    private Map<String, String> dbEnv() {
+        return Map.of(
+                "TASKER_DB_REACTIVE_URL", reactiveUrl,
+                "TASKER_DB_JDBC_URL", jdbcUrl,
+                "TASKER_DB_USER", dbUser,
+                "TASKER_DB_PASSWORD", dbPassword,
+                "TASKER_LOG_LEVEL", "WARN");
+    }
+
+    private void shutdown() {
+        workers.forEach(Proc::stop);
+        if (orchestrator != null) {
+            orchestrator.stop();
+        }
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (IOException e) {
+                System.err.println("PostgreSQL did not stop cleanly: " + e.getMessage());
+            }
+        }
+    }
+
+    // --- templates and API ----------------------------------------------------------------------
+
+    private void registerTemplates() throws Exception {
+        register(chain("bench_one", 1));
+        register(chain("bench_four", 4));
+        register(chain("bench_chain20", 20));
+        StringBuilder fan =
+                new StringBuilder(
+                        "namespace: bench\nname: bench_fanout\nversion: 1.0.0\nidentity_strategy: always_unique\nsteps:\n");
+        fan.append("  - { name: root, handler: examples.noop }\n");
+        StringBuilder deps = new StringBuilder();
+        for (int i = 1; i <= 500; i++) {
+            fan.append("  - { name: f")
+                    .append(i)
+                    .append(", handler: examples.noop, depends_on: [root] }\n");
+            deps.append(i == 1 ? "" : ", ").append("f").append(i);
+        }
+        fan.append("  - { name: join, handler: examples.noop, depends_on: [")
+                .append(deps)
+                .append("] }\n");
+        register(fan.toString());
+    }
+
+    private static String chain(String name, int steps) {
+        StringBuilder y =
+                new StringBuilder(
+                        "namespace: bench\nname: "
+                                + name
+                                + "\nversion: 1.0.0\nidentity_strategy: always_unique\nsteps:\n");
+        for (int i = 1; i <= steps; i++) {
+            y.append("  - { name: s").append(i).append(", handler: examples.noop");
+            if (i > 1) {
+                y.append(", depends_on: [s").append(i - 1).append("]");
+            }
+            y.append(" }\n");
+        }
+        return y.toString();
+    }
+
+    private void register(String yaml) throws Exception {
+        HttpResponse<String> r =
+                HTTP.send(
+                        HttpRequest.newBuilder(URI.create(orchestrator.url() + "/v1/templates"))
+                                .header("Content-Type", "application/yaml")
+                                .POST(HttpRequest.BodyPublishers.ofString(yaml))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201 && r.statusCode() != 200) {
+            throw new IllegalStateException("template registration failed: " + r.body());
+        }
+    }
+
+    private HttpResponse<String> create(String template) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(orchestrator.url() + "/v1/tasks"))
+                        .header("Content-Type", "application/json")
+                        .POST(
+                                HttpRequest.BodyPublishers.ofString(
+                                        "{\"namespace\": \"bench\", \"name\": \""
+                                                + template
+                                                + "\", \"context\": {}}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    // --- database probes ------------------------------------------------------------------------
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
+    }
+
+    private long commits() throws SQLException {
+        try (Connection c = connect();
+                Statement st = c.createStatement()) {
+            st.execute("SELECT pg_stat_force_next_flush()");
+            try (ResultSet rs =
+                    st.executeQuery(
+                            "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private String taskState(String id) throws SQLException {
+        try (Connection c = connect();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT current_state FROM tasker.tasks WHERE task_uuid = ?::uuid")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private void awaitDrained() throws Exception {
+        waitUntil(
+                () -> {
+                    try (Connection c = connect();
+                            Statement st = c.createStatement();
+                            ResultSet rs =
+                                    st.executeQuery(
+                                            "SELECT count(*) FROM tasker.tasks WHERE current_state NOT IN"
+                                                    + " ('complete', 'error', 'cancelled', 'resolved_manually')")) {
+                        rs.next();
+                        return rs.getLong(1) == 0;
+                    }
+                },
+                Duration.ofMinutes(5));
+    }
+
+    /** CPU ticks of every PostgreSQL process on this machine (the embedded server's backends). */
+    private long postgresCpuTicks() {
+        long sum = 0;
+        for (ProcessHandle h : ProcessHandle.allProcesses().toList()) {
+            String cmd = h.info().command().orElse("");
+            if (cmd.endsWith("/postgres") || cmd.endsWith("/bin/postgres")) {
+                sum += Proc.cpuTicks(h.pid());
+            }
+        }
+        return sum;
+    }
+
+    // --- reporting ------------------------------------------------------------------------------
+
+    private void describe() throws Exception {
+        ObjectNode machine = report.putObject("machine");
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("memory_gb", round(physicalMemoryGb()));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        machine.put("cpu", cpuModel());
+        machine.put(
+                "java",
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        try (Connection c = connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SHOW server_version")) {
+            rs.next();
+            machine.put(
+                    "postgresql",
+                    rs.getString(1)
+                            + (externalUrl == null ? " (embedded)" : " (" + externalUrl + ")"));
+        }
+        ObjectNode settings = report.putObject("settings");
+        settings.put("mode", quick ? "quick" : "default");
+        settings.put("repeats", repeats);
+        settings.put(
+                "services",
+                "separate JVM processes, -Xmx384m, default service configuration, log level WARN");
+        settings.put("worker_namespaces", "bench,examples");
+        settings.put("handler", "examples.noop");
+        ObjectNode versions = report.putObject("versions");
+        versions.put("tasker", "0.1.0-SNAPSHOT");
+        versions.put("quarkus", "3.37.1");
+        report.put("started_at", Instant.now().toString());
+
+        markdown.append("# Benchmark results\n\n")
+                .append("- machine: ")
+                .append(machine.get("cores").asInt())
+                .append(" cores (")
+                .append(machine.get("cpu").asText())
+                .append("), ")
+                .append(machine.get("memory_gb").asText())
+                .append(" GB, ")
+                .append(machine.get("os").asText())
+                .append(", ")
+                .append(machine.get("java").asText())
+                .append(", PostgreSQL ")
+                .append(machine.get("postgresql").asText())
+                .append("\n- mode: ")
+                .append(settings.get("mode").asText())
+                .append(", ")
+                .append(repeats)
+                .append(" repeat(s), medians reported; ")
+                .append(settings.get("services").asText())
+                .append("\n- versions: tasker 0.1.0-SNAPSHOT, Quarkus 3.37.1\n");
+        System.out.print(markdown);
+    }
+
+    private void write() throws IOException {
+        Files.createDirectories(out);
+        String stamp =
+                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                        .withZone(ZoneOffset.UTC)
+                        .format(Instant.now());
+        Path json = out.resolve("benchmark-" + stamp + ".json");
+        Path md = out.resolve("benchmark-" + stamp + ".md");
+        Files.writeString(
+                json,
+                JsonSupport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        Files.writeString(md, markdown);
+        Files.writeString(
+                out.resolve("latest.json"),
+                JsonSupport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        Files.writeString(out.resolve("latest.md"), markdown);
+        System.out.println("\nwrote " + json + " and " + md);
+    }
+
+    private void section(String title) {
+        String s = "\n## " + title + "\n\n";
+        markdown.append(s);
+        System.out.print(s);
+    }
+
+    private void table(List<String> header, List<List<String>> rows) {
+        StringBuilder t = new StringBuilder();
+        t.append("| ").append(String.join(" | ", header)).append(" |\n");
+        t.append("|").append("---|".repeat(header.size())).append("\n");
+        for (List<String> r : rows) {
+            t.append("| ").append(String.join(" | ", r)).append(" |\n");
+        }
+        markdown.append(t);
+        System.out.print(t);
+        System.out.flush();
+    }
+
+    // --- small helpers --------------------------------------------------------------------------
+
+    private double median(ThrowingSupplier<Double> run) throws Exception {
+        List<Double> values = new ArrayList<>();
+        for (int i = 0; i < repeats; i++) {
+            values.add(run.get());
+        }
+        return median(values);
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static ObjectNode medianRun(List<ObjectNode> runs, String key) {
+        List<ObjectNode> sorted = new ArrayList<>(runs);
+        sorted.sort((a, b) -> Double.compare(a.get(key).asDouble(), b.get(key).asDouble()));
+        ObjectNode m = sorted.get(sorted.size() / 2).deepCopy();
+        ArrayNode all = m.putArray("all_runs_" + key);
+        runs.forEach(r -> all.add(r.get(key).asDouble()));
+        return m;
+    }
+
+    private static double percentile(List<Double> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        int idx = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, idx)));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.2f", v);
+    }
+
+    private static String pct(double v) {
+        return String.format(Locale.ROOT, "%.0f%%", v * 100);
+    }
+
+    private static double ticksPerSecond() {
+        return 100.0; // USER_HZ on Linux
+    }
+
+    private static double physicalMemoryGb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0;
+                }
+            }
+        } catch (IOException ignored) {
+            // not Linux
+        }
+        return Double.NaN;
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException ignored) {
+            // not Linux
+        }
+        return System.getProperty("os.arch");
+    }
+
+    private static void waitUntil(ThrowingSupplier<Boolean> condition, Duration timeout)
+            throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (condition.get()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("condition not met within " + timeout);
+    }
+
+    @FunctionalInterface
+    interface ThrowingSupplier<T> {
+        T get() throws Exception;
+    }
+}
