@@ -79,6 +79,9 @@ CREATE TABLE tasker.workflow_steps (
     retryable          boolean NOT NULL DEFAULT true,
     max_attempts       integer NOT NULL DEFAULT 3 CHECK (max_attempts BETWEEN 1 AND 100),
     attempts           integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    -- Bumped by an operator's reset_for_retry, which restarts the attempt count: attempt rows of
+    -- earlier generations stay in the history.
+    attempt_generation integer NOT NULL DEFAULT 0,
     retry_policy       jsonb NOT NULL DEFAULT '{}'::jsonb,
     timeout_seconds    integer NOT NULL DEFAULT 30 CHECK (timeout_seconds BETWEEN 1 AND 86400),
     config             jsonb NOT NULL DEFAULT '{}'::jsonb,
@@ -139,13 +142,14 @@ CREATE INDEX workflow_step_transitions_task_idx ON tasker.workflow_step_transiti
 -- One row per attempt: who ran it, when, and how it ended (for the attempt history API).
 CREATE TABLE tasker.workflow_step_attempts (
     workflow_step_uuid uuid NOT NULL REFERENCES tasker.workflow_steps (workflow_step_uuid) ON DELETE CASCADE,
+    generation         integer NOT NULL DEFAULT 0,
     attempt            integer NOT NULL,
     worker_id          text NOT NULL,
     started_at         timestamptz NOT NULL DEFAULT clock_timestamp(),
     finished_at        timestamptz,
     outcome            text CHECK (outcome IN ('success', 'retryable_failure', 'permanent_failure', 'lease_expired', 'rejected_late')),
     error              jsonb,
-    PRIMARY KEY (workflow_step_uuid, attempt)
+    PRIMARY KEY (workflow_step_uuid, generation, attempt)
 );
 
 CREATE TABLE tasker.tasks_dlq (

@@ -156,7 +156,8 @@ BEGIN
            SET finished_at = clock_timestamp(), outcome = 'lease_expired',
                error = jsonb_build_object('type', 'lease_expired', 'message',
                                           'worker ' || coalesce(v_step.claimed_by, '?') || ' lost its lease')
-         WHERE workflow_step_uuid = p_step_uuid AND attempt = v_step.attempts AND outcome IS NULL;
+         WHERE workflow_step_uuid = p_step_uuid AND generation = v_step.attempt_generation
+           AND attempt = v_step.attempts AND outcome IS NULL;
         IF v_step.attempts >= v_step.max_attempts OR NOT v_step.retryable THEN
             -- The lost attempt was the last one: report it as a failure to the orchestrator.
             UPDATE tasker.workflow_steps
@@ -196,9 +197,9 @@ BEGIN
     PERFORM tasker.transition_step(p_step_uuid, v_from, 'in_progress',
                                    CASE WHEN v_from = 'in_progress' THEN 'reclaimed_after_lease_expiry' ELSE 'claimed' END,
                                    jsonb_build_object('attempt', v_step.attempts, 'worker_id', p_worker_id));
-    INSERT INTO tasker.workflow_step_attempts (workflow_step_uuid, attempt, worker_id)
-    VALUES (p_step_uuid, v_step.attempts, p_worker_id)
-    ON CONFLICT (workflow_step_uuid, attempt) DO NOTHING;
+    INSERT INTO tasker.workflow_step_attempts (workflow_step_uuid, generation, attempt, worker_id)
+    VALUES (p_step_uuid, v_step.attempt_generation, v_step.attempts, p_worker_id)
+    ON CONFLICT (workflow_step_uuid, generation, attempt) DO NOTHING;
     IF p_queue IS NOT NULL AND p_msg_id IS NOT NULL THEN
         PERFORM pgmq.set_vt(p_queue, p_msg_id, v_lease);
     END IF;
@@ -282,7 +283,8 @@ BEGIN
        OR v_step.claimed_by IS DISTINCT FROM p_worker_id THEN
         UPDATE tasker.workflow_step_attempts
            SET outcome = 'rejected_late', finished_at = coalesce(finished_at, clock_timestamp())
-         WHERE workflow_step_uuid = p_step_uuid AND attempt = p_attempt
+         WHERE workflow_step_uuid = p_step_uuid AND generation = v_step.attempt_generation
+           AND attempt = p_attempt AND worker_id = p_worker_id
            AND (outcome IS NULL OR outcome = 'lease_expired');
         RETURN 'rejected';
     END IF;
@@ -301,7 +303,7 @@ BEGIN
     UPDATE tasker.workflow_step_attempts
        SET finished_at = clock_timestamp(), outcome = p_outcome,
            error = CASE WHEN p_outcome = 'success' THEN NULL ELSE p_error END
-     WHERE workflow_step_uuid = p_step_uuid AND attempt = p_attempt;
+     WHERE workflow_step_uuid = p_step_uuid AND generation = v_step.attempt_generation AND attempt = p_attempt;
     PERFORM tasker.transition_step(p_step_uuid, 'in_progress', v_to, p_outcome,
                                    jsonb_build_object('attempt', p_attempt, 'worker_id', p_worker_id));
     SELECT * INTO v_task FROM tasker.tasks WHERE task_uuid = v_step.task_uuid;

@@ -92,7 +92,8 @@ BEGIN
                 v_step.current_state USING ERRCODE = 'TK010';
         END IF;
         UPDATE tasker.workflow_steps
-           SET attempts = 0, next_retry_at = NULL, last_error = NULL, claimed_by = NULL, lease_expires_at = NULL
+           SET attempts = 0, attempt_generation = attempt_generation + 1,
+               next_retry_at = NULL, last_error = NULL, claimed_by = NULL, lease_expires_at = NULL
          WHERE workflow_step_uuid = p_step_uuid;
         PERFORM tasker.transition_step(p_step_uuid, 'error', 'pending', 'reset_for_retry', v_meta);
         v_to := 'pending';

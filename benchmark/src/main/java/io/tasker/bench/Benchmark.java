@@ -492,6 +492,8 @@ public final class Benchmark {
                             .setCleanDataDirectory(true)
                             .setServerConfig("max_connections", "300")
                             .setServerConfig("shared_buffers", "256MB")
+                            // Production durability (the embedded default turns it off).
+                            .setServerConfig("synchronous_commit", "on")
                             .setServerConfig(
                                     "shared_preload_libraries", profile ? "pg_stat_statements" : "")
                             .setServerConfig("pg_stat_statements.track", profile ? "all" : "top")

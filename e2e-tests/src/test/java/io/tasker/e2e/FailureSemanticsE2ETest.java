@@ -196,6 +196,12 @@ class FailureSemanticsE2ETest {
         JsonNode done = awaitStatus(id, "complete");
         assertThat(step(done, "once_broken").get("results").get("invocations").asInt())
                 .isEqualTo(2);
+        // The reset restarts the attempt count; the first generation's attempt stays in the
+        // history.
+        assertThat(step(done, "once_broken").get("attempt_history").findValuesAsText("outcome"))
+                .containsExactly("retryable_failure", "success");
+        assertThat(step(done, "once_broken").get("attempt_history").findValuesAsText("generation"))
+                .containsExactly("0", "1");
         assertThat(step(done, "after").get("status").asText()).isEqualTo("complete");
         // The audit trail shows the failure, the reset and the resumption.
         assertThat(taskReasons(id))

@@ -20,8 +20,11 @@ public final class QueueWakeups {
     static final long MAX_RETRY_DELAY_MS = 10_000;
 
     private final PgSubscriber subscriber;
+    private final Vertx vertx;
+    private volatile boolean closed;
 
     public QueueWakeups(Vertx vertx, PgConnectOptions options) {
+        this.vertx = vertx;
         this.subscriber =
                 PgSubscriber.subscriber(vertx, options)
                         .reconnectPolicy(QueueWakeups::reconnectDelayMillis);
@@ -39,6 +42,33 @@ public final class QueueWakeups {
         return subscriber.connect();
     }
 
+    /**
+     * Connects in the background and, unlike {@link #start()}, keeps trying with the same back-off
+     * when the first connection fails (PgSubscriber only reconnects a connection it once had), so a
+     * service started while the database is down gets its wake-ups once it is back.
+     */
+    public void startInBackground(java.util.function.Consumer<Throwable> onFailedAttempt) {
+        connectAttempt(0, onFailedAttempt);
+    }
+
+    private void connectAttempt(
+            int attempt, java.util.function.Consumer<Throwable> onFailedAttempt) {
+        if (closed) {
+            return;
+        }
+        subscriber
+                .connect()
+                .subscribe()
+                .with(
+                        ok -> {},
+                        e -> {
+                            onFailedAttempt.accept(e);
+                            vertx.setTimer(
+                                    reconnectDelayMillis(attempt),
+                                    t -> connectAttempt(attempt + 1, onFailedAttempt));
+                        });
+    }
+
     /** True while the listening connection is up (false while reconnecting or once closed). */
     public boolean connected() {
         return !subscriber.closed() && subscriber.getDelegate().actualConnection() != null;
@@ -46,6 +76,7 @@ public final class QueueWakeups {
 
     /** Stops listening and closes the connection for good. */
     public Uni<Void> close() {
+        closed = true;
         return subscriber.close();
     }
 

@@ -68,7 +68,13 @@ public class DlqResource {
                     "unknown resolution_status '" + status + "'",
                     List.of("resolution_status must be one of " + STATUSES));
         }
-        int size = limit == null ? 100 : Math.max(1, Math.min(limit, 500));
+        int size = limit == null ? 100 : limit;
+        if (size < 1 || size > 500) {
+            throw ApiException.badRequest(
+                    "invalid_filter",
+                    "limit must be between 1 and 500",
+                    List.of("limit out of range"));
+        }
         return pool.preparedQuery(LIST)
                 .execute(Tuple.of(status, size))
                 .map(

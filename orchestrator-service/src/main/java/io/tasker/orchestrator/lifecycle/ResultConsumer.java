@@ -83,14 +83,11 @@ public class ResultConsumer {
             wakeups =
                     new QueueWakeups(vertx, database.connectOptions())
                             .listen(QueueNames.RESULTS_QUEUE, l::wakeUp);
-            wakeups.start()
-                    .subscribe()
-                    .with(
-                            ok -> LOG.debugf("listening on %s", QueueNames.RESULTS_QUEUE),
-                            e ->
-                                    LOG.warnf(
-                                            "LISTEN %s failed (%s); polling only",
-                                            QueueNames.RESULTS_QUEUE, e.getMessage()));
+            wakeups.startInBackground(
+                    e ->
+                            LOG.warnf(
+                                    "LISTEN %s not connected (%s); polling until it is",
+                                    QueueNames.RESULTS_QUEUE, e.getMessage()));
         }
         LOG.infof(
                 "consuming %s (batch %d, concurrency %d, listen %s)",

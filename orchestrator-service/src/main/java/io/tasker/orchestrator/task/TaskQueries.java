@@ -43,9 +43,11 @@ public class TaskQueries {
                                  JOIN tasker.workflow_steps p ON p.workflow_step_uuid = e.from_step_uuid
                                 WHERE e.to_step_uuid = ws.workflow_step_uuid),
                 'attempt_history', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                                             'generation', a.generation,
                                              'attempt', a.attempt, 'worker_id', a.worker_id,
                                              'started_at', a.started_at, 'finished_at', a.finished_at,
-                                             'outcome', a.outcome, 'error', a.error) ORDER BY a.attempt), '[]'::jsonb)
+                                             'outcome', a.outcome, 'error', a.error)
+                                             ORDER BY a.generation, a.attempt), '[]'::jsonb)
                                       FROM tasker.workflow_step_attempts a
                                      WHERE a.workflow_step_uuid = ws.workflow_step_uuid))
             """;

@@ -88,11 +88,11 @@ public class StepConsumer {
             QueueWakeups w = new QueueWakeups(vertx, database.connectOptions());
             loops.forEach((queue, loop) -> w.listen(queue, loop::wakeUp));
             wakeups = w;
-            w.start()
-                    .subscribe()
-                    .with(
-                            ok -> LOG.debugf("listening on %s", loops.keySet()),
-                            e -> LOG.warnf("LISTEN failed (%s); polling only", e.getMessage()));
+            w.startInBackground(
+                    e ->
+                            LOG.warnf(
+                                    "LISTEN not connected (%s); polling until it is",
+                                    e.getMessage()));
         }
         LOG.infof(
                 "worker %s serving %s (max %d steps in flight, batch %d)",
