@@ -308,7 +308,7 @@ RETURNS TABLE (
     attempts               integer,
     max_attempts           integer,
     next_retry_at          timestamptz)
-LANGUAGE sql STABLE AS $fn$
+LANGUAGE sql STABLE ROWS 20 AS $fn$
     -- Both CTEs are pinned to the task (index scans), so the cost follows the task's size, never
     -- the size of the tables.
     WITH steps AS MATERIALIZED (
@@ -359,7 +359,7 @@ RETURNS TABLE (
     blocked_steps     integer,
     execution_status  text,
     health_status     text)
-LANGUAGE sql STABLE AS $fn$
+LANGUAGE sql STABLE ROWS 1 AS $fn$
     WITH r AS (SELECT * FROM tasker.step_readiness(p_task_uuid)),
     c AS (
         SELECT count(*)::integer AS total,

@@ -25,16 +25,19 @@ LANGUAGE plpgsql AS $fn$
 DECLARE
     v_task tasker.tasks;
     v_step tasker.workflow_steps;
+    v_ready uuid;
     v_count integer := 0;
 BEGIN
     SELECT * INTO v_task FROM tasker.tasks WHERE task_uuid = p_task_uuid;
-    FOR v_step IN
-        SELECT s.*
+    -- Rows are fetched by primary key one at a time: joining the function's result to the table
+    -- lets the planner (which expects 1000 rows from a set-returning function) scan the table.
+    FOR v_ready IN
+        SELECT r.workflow_step_uuid
           FROM tasker.step_readiness(p_task_uuid) r
-          JOIN tasker.workflow_steps s ON s.workflow_step_uuid = r.workflow_step_uuid
          WHERE r.ready AND r.current_state = 'pending'
-         ORDER BY s.workflow_step_uuid
+         ORDER BY r.workflow_step_uuid
     LOOP
+        SELECT * INTO v_step FROM tasker.workflow_steps WHERE workflow_step_uuid = v_ready;
         IF tasker.transition_step(v_step.workflow_step_uuid, 'pending', 'enqueued', 'dependencies_satisfied') THEN
             PERFORM pgmq.send('worker_' || v_task.namespace || '_queue', tasker.step_message(v_task, v_step), 0);
             v_count := v_count + 1;

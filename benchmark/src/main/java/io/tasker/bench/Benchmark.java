@@ -168,6 +168,37 @@ public final class Benchmark {
                         "PostgreSQL CPU"),
                 rows);
 
+        section("Optimisation check: result notices processed one transaction each vs per batch");
+        ObjectNode batching = report.putObject("result_transactions");
+        List<List<String>> batchRows = new ArrayList<>();
+        setWorkers(1, Map.of());
+        for (boolean perBatch : List.of(false, true)) {
+            restartOrchestrator(
+                    Map.of("TASKER_RESULTS_TRANSACTION_PER_BATCH", String.valueOf(perBatch)));
+            runTasks("bench_four", quick ? 20 : 100); // warm-up
+            List<ObjectNode> runs = new ArrayList<>();
+            for (int r = 0; r < repeats; r++) {
+                runs.add(throughputRun("bench_four", 4, quick ? 200 : 500));
+            }
+            ObjectNode m = medianRun(runs, "steps_per_second");
+            batching.set(perBatch ? "per_batch" : "per_notice", m);
+            batchRows.add(
+                    List.of(
+                            perBatch ? "per batch (default)" : "per notice",
+                            fmt(m.get("steps_per_second").asDouble()),
+                            fmt(m.get("commits_per_step").asDouble()),
+                            fmt(m.get("orchestrator_cpu_cores").asDouble()),
+                            fmt(m.get("postgres_cpu_cores").asDouble())));
+        }
+        table(
+                List.of(
+                        "result transactions (1 worker, 4-step)",
+                        "steps/s",
+                        "DB commits/step",
+                        "orchestrator CPU",
+                        "PostgreSQL CPU"),
+                batchRows);
+
         if (profile) {
             profileStatements();
         }
@@ -535,6 +566,11 @@ public final class Benchmark {
                             env,
                             out.resolve("logs")));
         }
+    }
+
+    private void restartOrchestrator(Map<String, String> env) throws Exception {
+        orchestrator.stop();
+        orchestrator = startOrchestrator(env);
     }
 
     private void restartAll(boolean listen) throws Exception {

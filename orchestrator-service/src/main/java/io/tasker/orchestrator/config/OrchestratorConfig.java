@@ -68,6 +68,13 @@ public interface OrchestratorConfig {
         boolean listen();
 
         /**
+         * Process the notices of one read in a few transactions (one SQL call each, up to {@code
+         * concurrency} in parallel) instead of one transaction per notice (default true).
+         */
+        @WithDefault("true")
+        boolean transactionPerBatch();
+
+        /**
          * A notice read this many times without being processed is archived as poison (default 10).
          */
         @WithDefault("10")

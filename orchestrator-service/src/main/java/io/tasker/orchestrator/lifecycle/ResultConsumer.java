@@ -22,6 +22,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -38,6 +40,8 @@ public class ResultConsumer {
 
     private static final String ARCHIVE_POISON =
             "SELECT tasker.archive_poison_message($1::text, $2::bigint, $3::text, NULL)";
+    private static final String PROCESS_BATCH =
+            "SELECT r::text FROM tasker.process_step_results($1::uuid[], $2::bigint[]) AS r";
     private static final String PROCESS =
             "SELECT tasker.process_step_result($1::uuid, $2::bigint)::text";
 
@@ -120,16 +124,83 @@ public class ResultConsumer {
                         QueueNames.RESULTS_QUEUE,
                         config.visibilityTimeoutSeconds(),
                         config.batchSize())
-                .chain(
-                        messages ->
-                                Multi.createFrom()
-                                        .iterable(messages)
-                                        .onItem()
-                                        .transformToUni(this::process)
-                                        .merge(Math.max(1, config.concurrency()))
-                                        .collect()
-                                        .asList()
-                                        .map(done -> messages.size()));
+                .chain(messages -> handle(messages).map(done -> messages.size()));
+    }
+
+    private Uni<Void> handle(List<QueueMessage> messages) {
+        if (!config.transactionPerBatch()) {
+            return Multi.createFrom()
+                    .iterable(messages)
+                    .onItem()
+                    .transformToUni(this::process)
+                    .merge(Math.max(1, config.concurrency()))
+                    .collect()
+                    .asList()
+                    .replaceWithVoid();
+        }
+        List<Uni<Void>> work = new ArrayList<>();
+        List<UUID> steps = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        for (QueueMessage m : messages) {
+            UUID step = stepUuid(notice(m));
+            if (step == null || m.readCt() > config.maxReadCount()) {
+                work.add(process(m));
+            } else {
+                steps.add(step);
+                ids.add(m.msgId());
+            }
+        }
+        // Contiguous chunks, one transaction each; every chunk locks its tasks in task order.
+        int chunks = Math.min(Math.max(1, config.concurrency()), steps.size());
+        for (int c = 0; c < chunks; c++) {
+            int from = steps.size() * c / chunks;
+            int to = steps.size() * (c + 1) / chunks;
+            work.add(processBatch(steps.subList(from, to), ids.subList(from, to)));
+        }
+        return work.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : Uni.join().all(work).andCollectFailures().replaceWithVoid();
+    }
+
+    private Uni<Void> processBatch(List<UUID> steps, List<Long> ids) {
+        Timer.Sample started = metrics.startTimer();
+        return pool.preparedQuery(PROCESS_BATCH)
+                .execute(Tuple.of(steps.toArray(new UUID[0]), ids.toArray(new Long[0])))
+                .invoke(
+                        rows -> {
+                            for (var row : rows) {
+                                JsonNode outcome = JsonSupport.parse(row.getString(0));
+                                if ("error".equals(outcome.path("action").asText())) {
+                                    String stepUuid = outcome.path("step_uuid").asText();
+                                    LogContext.run(
+                                            null,
+                                            stepUuid,
+                                            null,
+                                            () ->
+                                                    LOG.warnf(
+                                                            "result processing failed for step_uuid=%s (will retry"
+                                                                    + " after the visibility timeout): %s",
+                                                            stepUuid,
+                                                            outcome.path("error").asText()));
+                                } else {
+                                    metrics.resultProcessed(outcome, started);
+                                }
+                            }
+                        })
+                .replaceWithVoid()
+                .onFailure()
+                .recoverWithUni(
+                        e -> {
+                            LOG.warnf(
+                                    "a batch of %d result notices failed (they return after the"
+                                            + " visibility timeout): %s",
+                                    steps.size(), e.getMessage());
+                            return Uni.createFrom().voidItem();
+                        });
+    }
+
+    private static JsonNode notice(QueueMessage m) {
+        return m.message() == null ? null : JsonSupport.parse(m.message().encode());
     }
 
     private Uni<Void> process(QueueMessage message) {
