@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * A real deployment for tests: one fresh database, and orchestrators and workers started from their
@@ -244,6 +245,52 @@ public final class Cluster implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    // --- the task API, as the tests use it -------------------------------------------------------
+
+    /** Registers a YAML template; a new or an identical version is fine. */
+    public void register(Service orchestrator, String yaml) {
+        HttpResponse<String> r =
+                post(orchestrator.baseUrl() + "/v1/templates", "application/yaml", yaml);
+        if (r.statusCode() != 200 && r.statusCode() != 201) {
+            throw new AssertionError(
+                    "template registration failed: " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    /** Creates a task from a JSON request body and returns its uuid (the answer must be 201). */
+    public UUID createTask(Service orchestrator, String body) {
+        HttpResponse<String> r =
+                post(orchestrator.baseUrl() + "/v1/tasks", "application/json", body);
+        if (r.statusCode() != 201) {
+            throw new AssertionError("task creation failed: " + r.statusCode() + " " + r.body());
+        }
+        return UUID.fromString(json(r).get("task_uuid").asText());
+    }
+
+    /** Polls the task until it reaches the state (90 s at most) and returns its last view. */
+    public JsonNode awaitTaskStatus(Service orchestrator, UUID id, String status) {
+        JsonNode[] last = new JsonNode[1];
+        await("task " + id + " " + status)
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> {
+                            last[0] = json(get(orchestrator.baseUrl() + "/v1/tasks/" + id));
+                            return status.equals(last[0].get("status").asText());
+                        });
+        return last[0];
+    }
+
+    /** The step of a task view with that name. */
+    public static JsonNode step(JsonNode task, String name) {
+        for (JsonNode s : task.get("steps")) {
+            if (s.get("name").asText().equals(name)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no step " + name + " in " + task);
     }
 
     // --- SQL ------------------------------------------------------------------------------------

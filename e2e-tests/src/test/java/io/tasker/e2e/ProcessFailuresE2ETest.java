@@ -189,21 +189,13 @@ class ProcessFailuresE2ETest {
     // --- helpers ------------------------------------------------------------------------------
 
     private void register(Cluster.Service orchestrator, String yaml) {
-        HttpResponse<String> r =
-                cluster.post(orchestrator.baseUrl() + "/v1/templates", "application/yaml", yaml);
-        assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+        cluster.register(orchestrator, yaml);
     }
 
     private UUID create(Cluster.Service orchestrator, String name) {
-        HttpResponse<String> r =
-                cluster.post(
-                        orchestrator.baseUrl() + "/v1/tasks",
-                        "application/json",
-                        "{\"namespace\": \"examples\", \"name\": \""
-                                + name
-                                + "\", \"context\": {}}");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        return UUID.fromString(Cluster.json(r).get("task_uuid").asText());
+        return cluster.createTask(
+                orchestrator,
+                "{\"namespace\": \"examples\", \"name\": \"" + name + "\", \"context\": {}}");
     }
 
     private void awaitStepClaimedBy(UUID task, String step, Cluster.Service worker) {
@@ -222,28 +214,11 @@ class ProcessFailuresE2ETest {
     }
 
     private JsonNode awaitStatus(Cluster.Service orchestrator, UUID id, String status) {
-        JsonNode[] last = new JsonNode[1];
-        await("task " + id + " " + status)
-                .atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(200))
-                .until(
-                        () -> {
-                            last[0] =
-                                    Cluster.json(
-                                            cluster.get(
-                                                    orchestrator.baseUrl() + "/v1/tasks/" + id));
-                            return status.equals(last[0].get("status").asText());
-                        });
-        return last[0];
+        return cluster.awaitTaskStatus(orchestrator, id, status);
     }
 
     private static JsonNode step(JsonNode task, String name) {
-        for (JsonNode s : task.get("steps")) {
-            if (s.get("name").asText().equals(name)) {
-                return s;
-            }
-        }
-        throw new AssertionError("no step " + name + " in " + task);
+        return Cluster.step(task, name);
     }
 
     private List<String> stepStates(JsonNode step) {

@@ -1,12 +1,9 @@
 package io.tasker.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -261,16 +258,11 @@ class ReferenceWorkflowsE2ETest {
     }
 
     private static void register(String yaml) {
-        HttpResponse<String> r =
-                cluster.post(orchestrator.baseUrl() + "/v1/templates", "application/yaml", yaml);
-        assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+        cluster.register(orchestrator, yaml);
     }
 
     static UUID create(String body) {
-        HttpResponse<String> r =
-                cluster.post(orchestrator.baseUrl() + "/v1/tasks", "application/json", body);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        return UUID.fromString(Cluster.json(r).get("task_uuid").asText());
+        return cluster.createTask(orchestrator, body);
     }
 
     private static JsonNode awaitComplete(UUID id) {
@@ -278,19 +270,7 @@ class ReferenceWorkflowsE2ETest {
     }
 
     private static JsonNode awaitStatus(UUID id, String status) {
-        JsonNode[] last = new JsonNode[1];
-        await("task " + id + " " + status)
-                .atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(200))
-                .until(
-                        () -> {
-                            last[0] =
-                                    Cluster.json(
-                                            cluster.get(
-                                                    orchestrator.baseUrl() + "/v1/tasks/" + id));
-                            return status.equals(last[0].get("status").asText());
-                        });
-        return last[0];
+        return cluster.awaitTaskStatus(orchestrator, id, status);
     }
 
     private static Map<String, BigInteger> results(JsonNode task) {
@@ -304,12 +284,7 @@ class ReferenceWorkflowsE2ETest {
     }
 
     private static JsonNode step(JsonNode task, String name) {
-        for (JsonNode s : task.get("steps")) {
-            if (s.get("name").asText().equals(name)) {
-                return s;
-            }
-        }
-        throw new AssertionError("no step " + name + " in " + task);
+        return Cluster.step(task, name);
     }
 
     private static void assertAuditTrail(JsonNode task, int steps) {

@@ -1,11 +1,14 @@
-package io.tasker.orchestrator.config;
+package io.tasker.queue;
 
 import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Connection options for the dedicated LISTEN connection, taken from the datasource settings. */
+/**
+ * Connection options for the dedicated LISTEN connection, taken from the service's datasource
+ * settings (a CDI bean of both services: this jar carries a beans.xml).
+ */
 @ApplicationScoped
 public class DatabaseOptions {
 
