@@ -502,19 +502,26 @@ class SchemaTest {
     }
 
     @Test
-    void a_batch_of_notices_is_processed_in_one_call_and_each_outcome_is_reported() throws SQLException {
+    void a_batch_of_notices_is_processed_in_one_call_and_each_outcome_is_reported()
+            throws SQLException {
         UUID first = createTask();
         UUID second = createTask();
         for (UUID task : List.of(first, second)) {
             claim(task, "start", "w1");
-            assertThat(report(task, "start", 1, "w1", "success", "{\"value\": 36}")).isEqualTo("accepted");
+            assertThat(report(task, "start", 1, "w1", "success", "{\"value\": 36}"))
+                    .isEqualTo("accepted");
         }
         List<String> outcomes = new ArrayList<>();
         try (PreparedStatement ps =
                 db.prepareStatement(
                         "SELECT r->>'action' FROM tasker.process_step_results(?::uuid[], ?::bigint[]) r")) {
-            ps.setArray(1, db.createArrayOf("uuid", new Object[] {stepUuid(first, "start"), stepUuid(second, "start")}));
-            ps.setArray(2, db.createArrayOf("bigint", new Object[] {notice(first), notice(second)}));
+            ps.setArray(
+                    1,
+                    db.createArrayOf(
+                            "uuid",
+                            new Object[] {stepUuid(first, "start"), stepUuid(second, "start")}));
+            ps.setArray(
+                    2, db.createArrayOf("bigint", new Object[] {notice(first), notice(second)}));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     outcomes.add(rs.getString(1));
@@ -522,8 +529,12 @@ class SchemaTest {
             }
         }
         assertThat(outcomes).containsExactly("completed", "completed");
-        assertThat(stepStates(first)).containsEntry("start", "complete").containsEntry("left", "enqueued");
-        assertThat(stepStates(second)).containsEntry("start", "complete").containsEntry("right", "enqueued");
+        assertThat(stepStates(first))
+                .containsEntry("start", "complete")
+                .containsEntry("left", "enqueued");
+        assertThat(stepStates(second))
+                .containsEntry("start", "complete")
+                .containsEntry("right", "enqueued");
         assertThat(
                         queryOne(
                                 "SELECT count(*) FROM pgmq.q_orchestration_step_results WHERE message->>'task_uuid' IN (?, ?)",
