@@ -39,4 +39,22 @@ class QueueApiTest {
                         equalTo(1))
                 .body("totals.queue_length", greaterThanOrEqualTo(1));
     }
+
+    @Test
+    void readiness_reports_the_database_the_migrations_and_the_result_consumer() {
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body(
+                        "checks.find { it.name == 'tasker-orchestrator' }.data.schema_migrated",
+                        equalTo(true))
+                .body(
+                        "checks.find { it.name == 'tasker-orchestrator' }.data.database",
+                        equalTo("up"))
+                .body(
+                        "checks.find { it.name == 'tasker-orchestrator' }.data.result_consumer",
+                        equalTo("running"));
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
 }
