@@ -1,6 +1,5 @@
 package io.tasker.orchestrator.dlq;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
@@ -98,15 +97,7 @@ public class DlqResource {
             throw ApiException.badRequest(
                     "invalid_uuid", "entry_uuid '" + entryUuid + "' is not a UUID", List.of());
         }
-        JsonNode request;
-        try {
-            request = JsonSupport.MAPPER.readTree(body == null ? "" : body);
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest(
-                    "malformed_json",
-                    "the request body is not valid JSON: " + e.getOriginalMessage(),
-                    List.of());
-        }
+        JsonNode request = ApiException.parseJsonBody(body);
         List<String> problems = new ArrayList<>();
         String status = request == null ? null : request.path("resolution_status").asText(null);
         if (status == null || !STATUSES.contains(status)) {

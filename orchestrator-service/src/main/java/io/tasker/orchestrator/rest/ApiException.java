@@ -59,6 +59,20 @@ public class ApiException extends RuntimeException {
         return new ApiException(400, code, "Bad request", detail, errors, Map.of());
     }
 
+    /**
+     * Parses a JSON request body, or fails with a 400 {@code malformed_json} naming the problem.
+     */
+    public static com.fasterxml.jackson.databind.JsonNode parseJsonBody(String body) {
+        try {
+            return io.tasker.messages.JsonSupport.MAPPER.readTree(body == null ? "" : body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw badRequest(
+                    "malformed_json",
+                    "the request body is not valid JSON: " + e.getOriginalMessage(),
+                    List.of());
+        }
+    }
+
     public static ApiException notFound(String code, String detail) {
         return new ApiException(404, code, "Not found", detail);
     }

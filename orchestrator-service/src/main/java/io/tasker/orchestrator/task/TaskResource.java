@@ -1,6 +1,5 @@
 package io.tasker.orchestrator.task;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
@@ -70,15 +69,7 @@ public class TaskResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> create(String body) {
-        JsonNode request;
-        try {
-            request = JsonSupport.MAPPER.readTree(body == null ? "" : body);
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest(
-                    "malformed_json",
-                    "the request body is not valid JSON: " + e.getOriginalMessage(),
-                    List.of());
-        }
+        JsonNode request = ApiException.parseJsonBody(body);
         return tasks.createTask(request)
                 .map(
                         view ->
@@ -171,15 +162,7 @@ public class TaskResource {
             String body) {
         UUID id = uuid("task_uuid", taskUuid);
         UUID step = uuid("step_uuid", stepUuid);
-        JsonNode request;
-        try {
-            request = JsonSupport.MAPPER.readTree(body == null ? "" : body);
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest(
-                    "malformed_json",
-                    "the request body is not valid JSON: " + e.getOriginalMessage(),
-                    List.of());
-        }
+        JsonNode request = ApiException.parseJsonBody(body);
         return steps.operate(id, step, request).map(JsonSupport::write);
     }
 
