@@ -348,30 +348,49 @@ BEGIN
 END;
 $fn$;
 
--- Re-evaluates a task after its steps changed: enqueues newly ready steps, then moves the task to
--- the state its steps imply (through evaluating_results, recording only real changes).
+-- Re-evaluates a task after its steps changed: enqueues newly ready steps (one readiness pass),
+-- after which no step is ready any more, so plain counts of the task's steps by state decide the
+-- task's state; it moves through evaluating_results, recording only real changes.
 -- The caller holds the task row lock. Returns the task's state afterwards.
 CREATE OR REPLACE FUNCTION tasker.evaluate_task(p_task_uuid uuid)
 RETURNS text
 LANGUAGE plpgsql AS $fn$
 DECLARE
     v_state text;
-    v_summary record;
+    v_total integer;
+    v_done integer;
+    v_failed integer;
+    v_active integer;
+    v_waiting integer;
     v_target text;
+    v_status text;
 BEGIN
     SELECT current_state INTO v_state FROM tasker.tasks WHERE task_uuid = p_task_uuid;
     IF v_state IN ('complete', 'error', 'cancelled', 'resolved_manually', 'pending', 'initializing') THEN
         RETURN v_state;
     END IF;
     PERFORM tasker.enqueue_ready_steps(p_task_uuid);
-    SELECT * INTO v_summary FROM tasker.task_execution_summary(p_task_uuid);
+    SELECT count(*)::integer,
+           count(*) FILTER (WHERE current_state IN ('complete', 'resolved_manually'))::integer,
+           count(*) FILTER (WHERE current_state = 'error')::integer,
+           count(*) FILTER (WHERE current_state IN ('enqueued', 'in_progress', 'enqueued_for_orchestration',
+                                                    'enqueued_as_error_for_orchestration'))::integer,
+           count(*) FILTER (WHERE current_state = 'waiting_for_retry')::integer
+      INTO v_total, v_done, v_failed, v_active, v_waiting
+      FROM tasker.workflow_steps
+     WHERE task_uuid = p_task_uuid;
+    v_status := CASE
+        WHEN v_total > 0 AND v_done = v_total THEN 'all_complete'
+        WHEN v_failed > 0 THEN 'blocked_by_failures'
+        WHEN v_active > 0 THEN 'processing'
+        WHEN v_waiting > 0 THEN 'waiting_for_retry'
+        ELSE 'waiting_for_dependencies'
+    END;
     v_target := CASE
-        WHEN v_summary.execution_status = 'all_complete' THEN 'complete'
-        WHEN v_summary.failed_steps > 0
-             AND v_summary.enqueued_steps + v_summary.in_progress_steps + v_summary.ready_steps
-                 + v_summary.waiting_for_retry_steps = 0 THEN 'error'
-        WHEN v_summary.enqueued_steps + v_summary.in_progress_steps > 0 THEN 'steps_in_process'
-        WHEN v_summary.waiting_for_retry_steps > 0 THEN 'waiting_for_retry'
+        WHEN v_status = 'all_complete' THEN 'complete'
+        WHEN v_failed > 0 AND v_active + v_waiting = 0 THEN 'error'
+        WHEN v_active > 0 THEN 'steps_in_process'
+        WHEN v_waiting > 0 THEN 'waiting_for_retry'
         ELSE 'waiting_for_dependencies'
     END;
     IF v_target = v_state THEN
@@ -382,10 +401,10 @@ BEGIN
     END IF;
     IF v_target = 'error' THEN
         PERFORM tasker.transition_task(p_task_uuid, 'evaluating_results', 'blocked_by_failures', 'step_failed',
-                                       jsonb_build_object('failed_steps', v_summary.failed_steps));
+                                       jsonb_build_object('failed_steps', v_failed));
         PERFORM tasker.transition_task(p_task_uuid, 'blocked_by_failures', 'error', 'no_runnable_steps_remain');
     ELSE
-        PERFORM tasker.transition_task(p_task_uuid, 'evaluating_results', v_target, v_summary.execution_status);
+        PERFORM tasker.transition_task(p_task_uuid, 'evaluating_results', v_target, v_status);
     END IF;
     RETURN v_target;
 END;
