@@ -39,7 +39,7 @@ final class Proc {
         Path jar = root.resolve(module + "/target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(
-                    jar + " is missing: run mvn -B -DskipTests install first");
+                    jar + " is missing: run mvn -B -DskipTests package first");
         }
         Files.createDirectories(logs);
         int port;

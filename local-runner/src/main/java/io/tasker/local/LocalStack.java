@@ -243,7 +243,7 @@ public final class LocalStack {
         Path jar = root.resolve(module + "/target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(
-                    jar + " is missing: build first with mvn -B -DskipTests install");
+                    jar + " is missing: build first with mvn -B -DskipTests package");
         }
         return jar;
     }
