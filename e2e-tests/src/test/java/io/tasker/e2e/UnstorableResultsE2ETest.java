@@ -27,8 +27,7 @@ class UnstorableResultsE2ETest {
         cluster = new Cluster("unstorable");
         orchestrator = cluster.startOrchestrator(Map.of());
         cluster.startWorker(
-                "examples",
-                Map.of("TASKER_WORKER_MAX_RESULT_BYTES", String.valueOf(RESULT_LIMIT)));
+                "examples", Map.of("TASKER_WORKER_MAX_RESULT_BYTES", String.valueOf(RESULT_LIMIT)));
     }
 
     @AfterAll
@@ -86,15 +85,21 @@ class UnstorableResultsE2ETest {
                         () -> {
                             task[0] =
                                     Cluster.json(
-                                            cluster.get(orchestrator.baseUrl() + "/v1/tasks/" + id));
+                                            cluster.get(
+                                                    orchestrator.baseUrl() + "/v1/tasks/" + id));
                             return "error".equals(task[0].get("status").asText());
                         });
 
         assertThat(Cluster.step(task[0], "fine").get("status").asText()).isEqualTo("complete");
         assertThat(Cluster.step(task[0], "at_limit").get("status").asText()).isEqualTo("complete");
-        assertFailedOnce(task[0], "nul_in_result", "invalid_result", "the string at $.text contains a NUL");
+        assertFailedOnce(
+                task[0], "nul_in_result", "invalid_result", "the string at $.text contains a NUL");
         assertFailedOnce(task[0], "nul_in_error", "invalid_result", "error message contains a NUL");
-        assertFailedOnce(task[0], "retry_after_overflow", "invalid_retry_after", "more than 9223372036854775807 ms");
+        assertFailedOnce(
+                task[0],
+                "retry_after_overflow",
+                "invalid_retry_after",
+                "more than 9223372036854775807 ms");
         assertFailedOnce(task[0], "numeric_overflow", "result_rejected_by_database", "numeric");
         assertFailedOnce(
                 task[0],
@@ -103,7 +108,8 @@ class UnstorableResultsE2ETest {
                 "4097 bytes of JSON, over the limit of 4096 bytes");
     }
 
-    private static void assertFailedOnce(JsonNode task, String stepName, String type, String message) {
+    private static void assertFailedOnce(
+            JsonNode task, String stepName, String type, String message) {
         JsonNode step = Cluster.step(task, stepName);
         assertThat(step.get("status").asText()).as(stepName).isEqualTo("error");
         assertThat(step.get("attempts").asInt()).as(stepName).isEqualTo(1);

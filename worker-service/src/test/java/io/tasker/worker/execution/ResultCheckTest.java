@@ -60,7 +60,8 @@ class ResultCheckTest {
         Report r = new ResultCheck(1_000_000).toReport(StepResult.success(doc), "h");
 
         assertThat(r.outcome()).isEqualTo("permanent_failure");
-        assertThat(JsonSupport.parse(r.errorJson()).get("type").asText()).isEqualTo("invalid_result");
+        assertThat(JsonSupport.parse(r.errorJson()).get("type").asText())
+                .isEqualTo("invalid_result");
         assertThat(JsonSupport.parse(r.errorJson()).get("message").asText())
                 .startsWith("the handler's result cannot be written as JSON: ");
     }
