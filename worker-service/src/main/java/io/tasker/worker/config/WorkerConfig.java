@@ -55,4 +55,12 @@ public interface WorkerConfig {
     /** A message read this many times is archived as poison and its step failed (default 10). */
     @WithDefault("10")
     int maxReadCount();
+
+    /**
+     * Largest step result a handler may return, in bytes of its UTF-8 JSON (default 1048576 = 1
+     * MiB). Results are copied into every descendant step's claim; a larger result fails the step
+     * permanently with error type {@code result_too_large}.
+     */
+    @WithDefault("1048576")
+    long maxResultBytes();
 }

@@ -3,6 +3,7 @@ package io.tasker.worker.handler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +15,12 @@ public class HandlerRegistry {
 
     private final Map<String, StepHandler> handlers;
 
+    @Inject
     public HandlerRegistry(@Any Instance<StepHandler> beans) {
+        this((Iterable<StepHandler>) beans);
+    }
+
+    private HandlerRegistry(Iterable<StepHandler> beans) {
         Map<String, StepHandler> byName = new TreeMap<>();
         for (StepHandler h : beans) {
             StepHandler previous = byName.put(h.name(), h);
@@ -29,6 +35,11 @@ public class HandlerRegistry {
             }
         }
         this.handlers = Collections.unmodifiableMap(byName);
+    }
+
+    /** A registry of the given handlers, for code that builds a worker without CDI. */
+    public static HandlerRegistry of(StepHandler... handlers) {
+        return new HandlerRegistry(java.util.List.of(handlers));
     }
 
     public Optional<StepHandler> find(String name) {

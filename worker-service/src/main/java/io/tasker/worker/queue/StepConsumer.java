@@ -9,6 +9,7 @@ import io.tasker.queue.PgmqClient;
 import io.tasker.queue.PollingLoop;
 import io.tasker.queue.QueueWakeups;
 import io.tasker.worker.config.WorkerConfig;
+import io.tasker.worker.execution.Slots;
 import io.tasker.worker.execution.StepExecutor;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -19,12 +20,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * One polling loop per served namespace queue. A poll reads at most as many messages as there are
- * free execution slots, so the worker never holds more leases than it can run; a finished step
- * frees a slot and wakes the loops.
+ * One polling loop per served namespace queue. A poll reserves free execution slots (shared by all
+ * the queues) before it reads and reads at most that many messages, so the worker never holds more
+ * leases than it can run; a freed slot wakes the loops that found none.
  */
 @ApplicationScoped
 public class StepConsumer {
@@ -37,6 +40,7 @@ public class StepConsumer {
     private final WorkerConfig config;
     private final DatabaseOptions database;
     private final Map<String, PollingLoop> loops = new LinkedHashMap<>();
+    private final Set<String> starved = ConcurrentHashMap.newKeySet();
     private volatile QueueWakeups wakeups;
     private volatile boolean stopping;
 
@@ -83,6 +87,7 @@ public class StepConsumer {
                             config.minPollInterval(),
                             config.maxPollInterval()));
         }
+        executor.slots().onFreed(this::wakeStarved);
         loops.values().forEach(PollingLoop::start);
         if (config.listen()) {
             QueueWakeups w = new QueueWakeups(vertx, database.connectOptions());
@@ -132,22 +137,45 @@ public class StepConsumer {
         return wakeups != null && wakeups.connected();
     }
 
+    /**
+     * Reserves slots before reading (never more than are free across all served queues), reads at
+     * most that many messages, and gives back what the read did not use.
+     */
     private Uni<Integer> pollOnce(String queue, String namespace) {
-        int free = Math.min(config.batchSize(), executor.freeSlots());
-        if (stopping || free <= 0) {
+        if (stopping) {
             return Uni.createFrom().item(0);
         }
-        return queues.read(queue, config.readVisibilitySeconds(), free)
+        Slots slots = executor.slots();
+        // Marked before trying, so a slot freed in between still wakes this loop.
+        starved.add(queue);
+        int reserved = slots.tryReserve(config.batchSize());
+        if (reserved == 0) {
+            return Uni.createFrom().item(0);
+        }
+        starved.remove(queue);
+        return queues.read(queue, config.readVisibilitySeconds(), reserved)
+                .onFailure()
+                .invoke(e -> slots.release(reserved))
                 .invoke(
-                        messages ->
-                                messages.forEach(
-                                        m -> {
-                                            executor.reserveSlot();
+                        messages -> {
+                            slots.release(reserved - messages.size());
+                            messages.forEach(
+                                    m ->
                                             executor.execute(queue, namespace, m)
                                                     .subscribe()
-                                                    .with(done -> wakeAll(), e -> wakeAll());
-                                        }))
+                                                    .with(done -> wakeAll(), e -> wakeAll()));
+                        })
                 .map(List::size);
+    }
+
+    /** Wakes the loops that found no free slot; the others are not waiting for one. */
+    private void wakeStarved() {
+        for (String queue : starved) {
+            PollingLoop loop = loops.get(queue);
+            if (loop != null && starved.remove(queue)) {
+                loop.wakeUp();
+            }
+        }
     }
 
     private void wakeAll() {

@@ -1,0 +1,219 @@
+package io.tasker.worker.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tasker.messages.JsonSupport;
+import io.tasker.worker.handler.StepResult;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a handler's {@link StepResult} into the {@link Report} the worker stores, refusing in Java
+ * what the database would refuse on every try (a NUL character, which jsonb cannot hold; a
+ * Retry-After beyond millisecond arithmetic) or what is too large to copy into every descendant's
+ * claim. A refused result becomes a permanent failure that says why, so the task fails promptly
+ * with the real reason instead of the attempt ending as a lost lease.
+ */
+public final class ResultCheck {
+
+    static final String INVALID_RESULT = "invalid_result";
+    static final String INVALID_RETRY_AFTER = "invalid_retry_after";
+    static final String RESULT_TOO_LARGE = "result_too_large";
+    static final String REJECTED_BY_DATABASE = "result_rejected_by_database";
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final int MAX_KEY_SHOWN = 64;
+
+    private final long maxResultBytes;
+
+    /**
+     * @param maxResultBytes the largest result accepted, in bytes of UTF-8 JSON
+     */
+    public ResultCheck(long maxResultBytes) {
+        this.maxResultBytes = maxResultBytes;
+    }
+
+    public Report toReport(StepResult result, String handlerName) {
+        if (result instanceof StepResult.Success s) {
+            return success(
+                    s.result() == null ? JsonSupport.MAPPER.nullNode() : s.result(), handlerName);
+        }
+        if (result instanceof StepResult.RetryableFailure f) {
+            String refused = refusedError(f.message(), f.type());
+            if (refused != null) {
+                return invalid(refused, INVALID_RESULT, handlerName);
+            }
+            ObjectNode error = error(f.message(), f.type(), handlerName);
+            if (f.retryAfter() != null) {
+                if (f.retryAfter().isNegative()) {
+                    return invalid(
+                            "the handler asked to retry after "
+                                    + f.retryAfter()
+                                    + ", a negative delay",
+                            INVALID_RETRY_AFTER,
+                            handlerName);
+                }
+                try {
+                    error.put("retry_after_ms", f.retryAfter().toMillis());
+                } catch (ArithmeticException tooLarge) {
+                    return invalid(
+                            "the handler asked to retry after "
+                                    + f.retryAfter()
+                                    + ", more than "
+                                    + Long.MAX_VALUE
+                                    + " ms",
+                            INVALID_RETRY_AFTER,
+                            handlerName);
+                }
+            }
+            return new Report("retryable_failure", null, JsonSupport.write(error));
+        }
+        StepResult.PermanentFailure f = (StepResult.PermanentFailure) result;
+        String refused = refusedError(f.message(), f.type());
+        if (refused != null) {
+            return invalid(refused, INVALID_RESULT, handlerName);
+        }
+        return new Report(
+                "permanent_failure",
+                null,
+                JsonSupport.write(error(f.message(), f.type(), handlerName)));
+    }
+
+    /** The permanent failure stored when the database refused the outcome the handler gave. */
+    public Report refusedByDatabase(String databaseMessage, String handlerName) {
+        return invalid(
+                "the database refused the handler's outcome: " + clean(databaseMessage),
+                REJECTED_BY_DATABASE,
+                handlerName);
+    }
+
+    private Report success(JsonNode value, String handlerName) {
+        String nulAt = nulPath(value);
+        if (nulAt != null) {
+            return invalid(
+                    "the handler's result cannot be stored: "
+                            + nulAt
+                            + " contains a NUL character (\\u0000), which PostgreSQL jsonb refuses",
+                    INVALID_RESULT,
+                    handlerName);
+        }
+        String json;
+        try {
+            json = JsonSupport.write(value);
+        } catch (RuntimeException e) {
+            return invalid(
+                    "the handler's result cannot be written as JSON: " + clean(e.getMessage()),
+                    INVALID_RESULT,
+                    handlerName);
+        }
+        long bytes = utf8Length(json);
+        if (bytes > maxResultBytes) {
+            return invalid(
+                    "the handler's result is "
+                            + bytes
+                            + " bytes of JSON, over the limit of "
+                            + maxResultBytes
+                            + " bytes (tasker.worker.max-result-bytes)",
+                    RESULT_TOO_LARGE,
+                    handlerName);
+        }
+        return new Report("success", json, null);
+    }
+
+    private static String refusedError(String message, String type) {
+        if (message != null && message.indexOf('\0') >= 0) {
+            return "the handler's error message contains a NUL character (\\u0000) at index "
+                    + message.indexOf('\0')
+                    + ", which PostgreSQL jsonb refuses";
+        }
+        if (type != null && type.indexOf('\0') >= 0) {
+            return "the handler's error type contains a NUL character (\\u0000) at index "
+                    + type.indexOf('\0')
+                    + ", which PostgreSQL jsonb refuses";
+        }
+        return null;
+    }
+
+    private static Report invalid(String message, String type, String handlerName) {
+        return new Report(
+                "permanent_failure",
+                null,
+                JsonSupport.write(error(message, type, handlerName)),
+                type + ": " + message);
+    }
+
+    private static ObjectNode error(String message, String type, String handler) {
+        ObjectNode e = JsonSupport.object();
+        e.put("message", message == null ? "" : message);
+        e.put("type", type == null ? "error" : type);
+        e.put("handler", handler);
+        return e;
+    }
+
+    private record Frame(JsonNode node, Frame parent, String key, int index) {
+        String path() {
+            StringBuilder out = new StringBuilder();
+            for (Frame f = this; f.parent != null; f = f.parent) {
+                out.insert(0, f.key == null ? "[" + f.index + "]" : member(f.key));
+            }
+            return out.insert(0, '$').toString();
+        }
+    }
+
+    /**
+     * Where the first NUL is, as a JSON path ("the string at $.a[0]" or "the key at $.a"), or null.
+     * Iterative, so a deeply nested result cannot overflow the stack here.
+     */
+    static String nulPath(JsonNode root) {
+        Deque<Frame> pending = new ArrayDeque<>();
+        pending.push(new Frame(root, null, null, -1));
+        while (!pending.isEmpty()) {
+            Frame f = pending.pop();
+            JsonNode node = f.node();
+            if (node.isTextual() && node.textValue().indexOf('\0') >= 0) {
+                return "the string at " + f.path();
+            }
+            if (node.isObject()) {
+                List<Frame> children = new ArrayList<>(node.size());
+                Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+                while (fields.hasNext()) {
+                    Map.Entry<String, JsonNode> field = fields.next();
+                    if (field.getKey().indexOf('\0') >= 0) {
+                        return "a key of the object at " + f.path();
+                    }
+                    children.add(new Frame(field.getValue(), f, field.getKey(), -1));
+                }
+                for (int i = children.size() - 1; i >= 0; i--) {
+                    pending.push(children.get(i));
+                }
+            } else if (node.isArray()) {
+                for (int i = node.size() - 1; i >= 0; i--) {
+                    pending.push(new Frame(node.get(i), f, null, i));
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String member(String key) {
+        if (IDENTIFIER.matcher(key).matches()) {
+            return "." + key;
+        }
+        String shown = key.length() > MAX_KEY_SHOWN ? key.substring(0, MAX_KEY_SHOWN) + "…" : key;
+        return "['" + shown.replace("\\", "\\\\").replace("'", "\\'") + "']";
+    }
+
+    private static String clean(String text) {
+        return text == null ? "" : text.replace("\0", "\\u0000");
+    }
+
+    private static long utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+}

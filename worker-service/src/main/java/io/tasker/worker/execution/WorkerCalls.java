@@ -1,0 +1,128 @@
+package io.tasker.worker.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.mutiny.Uni;
+import io.tasker.messages.JsonSupport;
+import io.tasker.queue.PgmqClient;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.util.UUID;
+
+/**
+ * The four SQL functions a worker calls and the arguments it passes them: claim, heartbeat, report
+ * and archive a poison message. Everything the later calls need to prove they act for the claimed
+ * attempt is taken from the claim in {@link #attempt} and carried in {@link Attempt}.
+ */
+public final class WorkerCalls {
+
+    // $1 step, $2 worker id, $3 lease grace seconds, $4 queue, $5 message id
+    private static final String CLAIM =
+            "SELECT tasker.claim_step($1::uuid, $2::text, $3::integer, $4::text, $5::bigint)::text";
+    // $1 step, $2 attempt, $3 worker id, $4 lease seconds, $5 queue, $6 message id
+    private static final String HEARTBEAT =
+            "SELECT tasker.heartbeat_step($1::uuid, $2::integer, $3::text, $4::integer, $5::text, $6::bigint)";
+    // $1 step, $2 attempt, $3 worker id, $4 outcome, $5 result, $6 error, $7 queue, $8 message id
+    private static final String REPORT =
+            """
+            SELECT tasker.report_step_result($1::uuid, $2::integer, $3::text, $4::text,
+                                             $5::text::jsonb, $6::text::jsonb, $7::text, $8::bigint)
+            """;
+    // $1 queue, $2 message id, $3 reason, $4 step (null when the message names none)
+    private static final String ARCHIVE_POISON =
+            "SELECT tasker.archive_poison_message($1::text, $2::bigint, $3::text, $4::uuid)";
+
+    /** One claimed attempt of a step, as the heartbeat and report calls must name it. */
+    public record Attempt(UUID stepUuid, int attempt, int leaseSeconds, String queue, long msgId) {}
+
+    private final Pool pool;
+    private final PgmqClient queues;
+    private final String workerId;
+    private final int leaseGraceSeconds;
+
+    public WorkerCalls(Pool pool, String workerId, int leaseGraceSeconds) {
+        this.pool = pool;
+        this.queues = new PgmqClient(pool);
+        this.workerId = workerId;
+        this.leaseGraceSeconds = leaseGraceSeconds;
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
+    /** Claims the step a message names; the answer's {@code status} says whether it was claimed. */
+    public Uni<JsonNode> claim(UUID step, String queue, long msgId) {
+        return pool.preparedQuery(CLAIM)
+                .execute(Tuple.of(step, workerId, leaseGraceSeconds, queue, msgId))
+                .map(rows -> JsonSupport.parse(rows.iterator().next().getString(0)));
+    }
+
+    /** The attempt a successful claim answer stands for. */
+    public static Attempt attempt(JsonNode claim, String queue, long msgId) {
+        return new Attempt(
+                UUID.fromString(claim.get("step_uuid").asText()),
+                claim.get("attempt").asInt(),
+                claim.get("lease_seconds").asInt(),
+                queue,
+                msgId);
+    }
+
+    /** Extends the attempt's lease; false when the attempt no longer holds the claim. */
+    public Uni<Boolean> heartbeat(Attempt a) {
+        return pool.preparedQuery(HEARTBEAT)
+                .execute(
+                        Tuple.of(
+                                a.stepUuid(),
+                                a.attempt(),
+                                workerId,
+                                a.leaseSeconds(),
+                                a.queue(),
+                                a.msgId()))
+                .map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
+    /**
+     * Stores the attempt's outcome; answers {@code accepted}, {@code rejected} or {@code
+     * discarded}.
+     */
+    public Uni<String> report(Attempt a, Report report) {
+        Tuple args =
+                Tuple.tuple()
+                        .addUUID(a.stepUuid())
+                        .addInteger(a.attempt())
+                        .addString(workerId)
+                        .addString(report.outcome())
+                        .addString(report.resultJson())
+                        .addString(report.errorJson())
+                        .addString(a.queue())
+                        .addLong(a.msgId());
+        return pool.preparedQuery(REPORT)
+                .execute(args)
+                .map(rows -> rows.iterator().next().getString(0));
+    }
+
+    /** Drops a message whose step is not claimable any more (finished, cancelled, ...). */
+    public Uni<Void> deleteMessage(String queue, long msgId) {
+        return queues.delete(queue, msgId).replaceWithVoid();
+    }
+
+    /** Archives a message that cannot be processed and fails the step it names, if any. */
+    public Uni<Void> archivePoison(String queue, long msgId, String reason, UUID step) {
+        return pool.preparedQuery(ARCHIVE_POISON)
+                .execute(Tuple.of(queue, msgId, reason, step))
+                .replaceWithVoid();
+    }
+
+    /** Host name and process id: unique among the workers of one machine. */
+    public static String defaultWorkerId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "worker";
+        }
+        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+}

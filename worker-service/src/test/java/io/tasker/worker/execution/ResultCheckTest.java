@@ -1,0 +1,113 @@
+package io.tasker.worker.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.tasker.messages.JsonSupport;
+import io.tasker.worker.handler.StepResult;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ResultCheckTest {
+
+    private final ResultCheck check = new ResultCheck(100);
+
+    @Test
+    void a_storable_result_is_reported_unchanged() {
+        Report r =
+                check.toReport(StepResult.success(JsonSupport.parse("{\"a\": [1, \"b\"]}")), "h");
+
+        assertThat(r.outcome()).isEqualTo("success");
+        assertThat(r.resultJson()).isEqualTo("{\"a\":[1,\"b\"]}");
+        assertThat(r.replacesHandlerOutcome()).isFalse();
+    }
+
+    @Test
+    void the_path_of_a_nul_names_odd_keys_and_array_indexes() {
+        JsonNode doc = JsonSupport.parse("{\"ok\": 1, \"we'ird key\": [\"fine\", {\"x\": \"y\"}]}");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) doc.get("we'ird key").get(1))
+                .put("x", "\u0000");
+
+        assertThat(ResultCheck.nulPath(doc)).isEqualTo("the string at $['we\\'ird key'][1].x");
+    }
+
+    @Test
+    void the_first_nul_in_document_order_is_named() {
+        ArrayNode doc = JsonSupport.array().add("a\u0000").add("b\u0000");
+
+        assertThat(ResultCheck.nulPath(doc)).isEqualTo("the string at $[0]");
+    }
+
+    @Test
+    void a_deeply_nested_result_is_checked_without_overflowing_the_stack() {
+        JsonNode doc = TextNode.valueOf("\u0000");
+        for (int i = 0; i < 100_000; i++) {
+            doc = JsonSupport.array().add(doc);
+        }
+
+        assertThat(ResultCheck.nulPath(doc)).startsWith("the string at $[0][0]");
+    }
+
+    @Test
+    void a_result_nested_too_deeply_to_write_as_json_is_an_invalid_result() {
+        JsonNode doc = TextNode.valueOf("deep");
+        for (int i = 0; i < 5_000; i++) {
+            doc = JsonSupport.array().add(doc);
+        }
+
+        Report r = new ResultCheck(1_000_000).toReport(StepResult.success(doc), "h");
+
+        assertThat(r.outcome()).isEqualTo("permanent_failure");
+        assertThat(JsonSupport.parse(r.errorJson()).get("type").asText())
+                .isEqualTo("invalid_result");
+        assertThat(JsonSupport.parse(r.errorJson()).get("message").asText())
+                .startsWith("the handler's result cannot be written as JSON: ");
+    }
+
+    @Test
+    void a_result_of_exactly_the_limit_in_utf8_bytes_passes_and_one_more_byte_fails() {
+        // "é" is two bytes in UTF-8: 49 of them plus the quotes are exactly 100 bytes.
+        Report atLimit = check.toReport(StepResult.success(TextNode.valueOf("é".repeat(49))), "h");
+        Report over =
+                check.toReport(StepResult.success(TextNode.valueOf("é".repeat(49) + "x")), "h");
+
+        assertThat(atLimit.outcome()).isEqualTo("success");
+        assertThat(over.outcome()).isEqualTo("permanent_failure");
+        assertThat(JsonSupport.parse(over.errorJson()).get("type").asText())
+                .isEqualTo("result_too_large");
+        assertThat(JsonSupport.parse(over.errorJson()).get("message").asText())
+                .contains("101 bytes of JSON, over the limit of 100 bytes");
+    }
+
+    @Test
+    void a_retry_after_that_fits_in_milliseconds_is_passed_on() {
+        Report r =
+                check.toReport(StepResult.retryableFailure("m", "t", Duration.ofSeconds(3)), "h");
+
+        assertThat(r.outcome()).isEqualTo("retryable_failure");
+        assertThat(JsonSupport.parse(r.errorJson()).get("retry_after_ms").asLong()).isEqualTo(3000);
+    }
+
+    @Test
+    void a_nul_in_a_permanent_failures_type_is_refused_without_echoing_it() {
+        Report r = check.toReport(StepResult.permanentFailure("m", "ty\u0000pe"), "h");
+
+        assertThat(r.errorJson()).doesNotContain("\\u0000\"").contains("invalid_result");
+        assertThat(JsonSupport.parse(r.errorJson()).get("message").asText())
+                .contains("error type contains a NUL character (\\u0000) at index 2");
+    }
+
+    @Test
+    void the_databases_refusal_becomes_a_permanent_failure_carrying_its_message() {
+        Report r = check.refusedByDatabase("ERROR: value overflows numeric format (22003)", "h");
+
+        assertThat(r.outcome()).isEqualTo("permanent_failure");
+        assertThat(JsonSupport.parse(r.errorJson()).get("type").asText())
+                .isEqualTo("result_rejected_by_database");
+        assertThat(JsonSupport.parse(r.errorJson()).get("message").asText())
+                .isEqualTo(
+                        "the database refused the handler's outcome: ERROR: value overflows numeric format (22003)");
+    }
+}
