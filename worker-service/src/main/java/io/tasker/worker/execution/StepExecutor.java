@@ -37,7 +37,7 @@ import org.jboss.logging.Logger;
 /**
  * Runs one step message: claim (one SQL call returning the handler's whole input), execute the
  * handler off the event loop under the step's deadline, report the outcome (one SQL call that is
- * fenced by attempt, sends the notice and deletes the message).
+ * fenced by the claim token, sends the notice and deletes the message claimed).
  */
 @ApplicationScoped
 public class StepExecutor {
@@ -48,13 +48,13 @@ public class StepExecutor {
             "SELECT tasker.claim_step($1::uuid, $2::text, $3::integer, $4::text, $5::bigint)::text";
     private static final String REPORT =
             """
-            SELECT tasker.report_step_result($1::uuid, $2::integer, $3::text, $4::text,
-                                             $5::text::jsonb, $6::text::jsonb, $7::text, $8::bigint)
+            SELECT tasker.report_step_result($1::uuid, $2::uuid, $3::text,
+                                             $4::text::jsonb, $5::text::jsonb)
             """;
     private static final String ARCHIVE_POISON =
-            "SELECT tasker.archive_poison_message($1::text, $2::bigint, $3::text, $4::uuid)";
+            "SELECT tasker.archive_poison_message($1::text, $2::bigint, $3::text)";
     private static final String HEARTBEAT =
-            "SELECT tasker.heartbeat_step($1::uuid, $2::integer, $3::text, $4::integer, $5::text, $6::bigint)";
+            "SELECT tasker.heartbeat_step($1::uuid, $2::uuid, $3::integer)";
 
     private final Pool pool;
     private final PgmqClient queues;
@@ -147,7 +147,7 @@ public class StepExecutor {
                     "poison_message: archiving msg_id=%d of %s: %s",
                     message.msgId(), queue, reason);
             count("tasker_steps_poison_total", namespace);
-            return archivePoison(queue, message.msgId(), reason, step);
+            return archivePoison(queue, message.msgId(), reason);
         }
         return pool.preparedQuery(CLAIM)
                 .execute(
@@ -173,7 +173,7 @@ public class StepExecutor {
                                         message.msgId(), queue, step);
                                 count("tasker_steps_poison_total", namespace);
                                 return archivePoison(
-                                        queue, message.msgId(), "unknown step " + step, null);
+                                        queue, message.msgId(), "unknown step " + step);
                             }
                             LOG.debugf(
                                     "step_uuid=%s not claimable (%s); dropping msg_id=%d",
@@ -186,6 +186,7 @@ public class StepExecutor {
             String queue, String namespace, QueueMessage message, JsonNode claim) {
         UUID stepUuid = UUID.fromString(claim.get("step_uuid").asText());
         int attempt = claim.get("attempt").asInt();
+        UUID claimToken = UUID.fromString(claim.get("claim_token").asText());
         int lease = claim.get("lease_seconds").asInt();
         String handlerName = claim.get("handler").asText();
         String ids =
@@ -196,7 +197,7 @@ public class StepExecutor {
                         + " correlation_id="
                         + claim.path("correlation_id").asText();
         StepContext context =
-                context(claim, () -> heartbeat(stepUuid, attempt, lease, queue, message.msgId()));
+                context(claim, () -> heartbeat(stepUuid, claimToken, attempt, lease));
         long started = System.nanoTime();
         return Uni.createFrom()
                 .completionStage(
@@ -220,6 +221,7 @@ public class StepExecutor {
                                     namespace,
                                     message,
                                     stepUuid,
+                                    claimToken,
                                     attempt,
                                     result,
                                     ids,
@@ -281,6 +283,7 @@ public class StepExecutor {
             String namespace,
             QueueMessage message,
             UUID stepUuid,
+            UUID claimToken,
             int attempt,
             StepResult result,
             String ids,
@@ -309,13 +312,10 @@ public class StepExecutor {
         Tuple args =
                 Tuple.tuple()
                         .addUUID(stepUuid)
-                        .addInteger(attempt)
-                        .addString(workerId)
+                        .addUUID(claimToken)
                         .addString(outcome)
                         .addString(resultJson)
-                        .addString(errorJson)
-                        .addString(queue)
-                        .addLong(message.msgId());
+                        .addString(errorJson);
         return pool.preparedQuery(REPORT)
                 .execute(args)
                 .onFailure()
@@ -364,16 +364,16 @@ public class StepExecutor {
         };
     }
 
-    private Uni<Void> archivePoison(String queue, long msgId, String reason, UUID step) {
+    private Uni<Void> archivePoison(String queue, long msgId, String reason) {
         return pool.preparedQuery(ARCHIVE_POISON)
-                .execute(Tuple.of(queue, msgId, reason, step))
+                .execute(Tuple.of(queue, msgId, reason))
                 .replaceWithVoid();
     }
 
-    private void heartbeat(UUID step, int attempt, int leaseSeconds, String queue, long msgId) {
+    private void heartbeat(UUID step, UUID claimToken, int attempt, int leaseSeconds) {
         Boolean kept =
                 pool.preparedQuery(HEARTBEAT)
-                        .execute(Tuple.of(step, attempt, workerId, leaseSeconds, queue, msgId))
+                        .execute(Tuple.of(step, claimToken, leaseSeconds))
                         .map(rows -> rows.iterator().next().getBoolean(0))
                         .await()
                         .atMost(Duration.ofSeconds(10));
