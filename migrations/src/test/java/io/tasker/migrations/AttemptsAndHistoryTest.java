@@ -234,9 +234,12 @@ class AttemptsAndHistoryTest {
             assertThat(count("tasker.workflow_step_transitions", kept)).isPositive();
         }
         assertThat(taskState(running)).isEqualTo("steps_in_process");
-        assertThatThrownBy(() -> purge(0))
-                .extracting(e -> ((SQLException) e).getSQLState())
-                .isEqualTo("22023");
+        assertThat(purge(10000)).isZero();
+        for (int outOfRange : new int[] {0, 10001}) {
+            assertThatThrownBy(() -> purge(outOfRange))
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("22023");
+        }
         // The setting does not outlive the purge's transaction.
         assertRefused(TASK_DELETE, "DELETE FROM tasker.tasks WHERE task_uuid = ?", recent);
     }

@@ -129,6 +129,28 @@ class WorkerFencingTest {
         assertThat(heartbeat(worker, first, UUID.randomUUID())).isFalse();
         assertThat(lease(first)).isEqualTo(leaseBefore);
         assertThat(heartbeat(worker, first, firstToken)).isTrue();
+        // The lease is bounded like a step's timeout: 1 to 86400 seconds.
+        assertThat(
+                        queryOne(
+                                worker,
+                                "SELECT tasker.heartbeat_step(?::uuid, ?::uuid, 86400)",
+                                Boolean.class,
+                                first,
+                                firstToken))
+                .isTrue();
+        for (int outOfRange : new int[] {0, 86401}) {
+            assertThatThrownBy(
+                            () ->
+                                    queryOne(
+                                            worker,
+                                            "SELECT tasker.heartbeat_step(?::uuid, ?::uuid, ?::integer)",
+                                            Boolean.class,
+                                            first,
+                                            firstToken,
+                                            outOfRange))
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("22023");
+        }
 
         // Once the lease expired and another worker reclaimed the step, the old token is dead.
         update(
