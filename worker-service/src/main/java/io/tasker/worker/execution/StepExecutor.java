@@ -196,8 +196,7 @@ public class StepExecutor {
                         + stepUuid
                         + " correlation_id="
                         + claim.path("correlation_id").asText();
-        StepContext context =
-                context(claim, () -> heartbeat(stepUuid, claimToken, attempt, lease));
+        StepContext context = context(claim, () -> heartbeat(stepUuid, claimToken, attempt, lease));
         long started = System.nanoTime();
         return Uni.createFrom()
                 .completionStage(
