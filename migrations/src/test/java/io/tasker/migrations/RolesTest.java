@@ -183,35 +183,34 @@ class RolesTest {
         }
         assertThat(msgId).isPositive();
 
+        String claim =
+                queryOne(
+                        worker,
+                        "SELECT tasker.claim_step(?::uuid, ?::text, ?::integer, ?::text, ?::bigint)::text",
+                        String.class,
+                        first,
+                        "w1",
+                        5,
+                        QUEUE,
+                        msgId);
+        assertThat(claim).contains("\"status\": \"claimed\"");
+        UUID token = ClaimTokens.of(claim);
         assertThat(
                         queryOne(
                                 worker,
-                                "SELECT tasker.claim_step(?::uuid, ?::text, ?::integer, ?::text, ?::bigint)->>'status'",
-                                String.class,
-                                first,
-                                "w1",
-                                5,
-                                QUEUE,
-                                msgId))
-                .isEqualTo("claimed");
-        assertThat(
-                        queryOne(
-                                worker,
-                                "SELECT tasker.heartbeat_step(?::uuid, 1, 'w1', 60, ?::text, ?::bigint)",
+                                "SELECT tasker.heartbeat_step(?::uuid, ?::uuid, 60)",
                                 Boolean.class,
                                 first,
-                                QUEUE,
-                                msgId))
+                                token))
                 .isTrue();
         assertThat(
                         queryOne(
                                 worker,
-                                "SELECT tasker.report_step_result(?::uuid, 1, 'w1', 'success',"
-                                        + " '{\"ok\": true}'::jsonb, NULL, ?::text, ?::bigint)",
+                                "SELECT tasker.report_step_result(?::uuid, ?::uuid, 'success',"
+                                        + " '{\"ok\": true}'::jsonb, NULL)",
                                 String.class,
                                 first,
-                                QUEUE,
-                                msgId))
+                                token))
                 .isEqualTo("accepted");
 
         // The state moved, the notice went to the orchestrator and the message is gone.
@@ -328,11 +327,10 @@ class RolesTest {
         assertThat(
                         queryOne(
                                 worker,
-                                "SELECT tasker.archive_poison_message(?::text, ?::bigint, 'unreadable', ?::uuid)",
+                                "SELECT tasker.archive_poison_message(?::text, ?::bigint, 'unreadable')",
                                 Boolean.class,
                                 QUEUE,
-                                msgId,
-                                first))
+                                msgId))
                 .isTrue();
         assertThat(
                         queryOne(
@@ -361,12 +359,11 @@ class RolesTest {
         String pinned = " search_path=pg_catalog, pg_temp true";
         assertThat(definers)
                 .containsExactly(
-                        "tasker.archive_poison_message(text,bigint,text,uuid)" + pinned,
+                        "tasker.archive_poison_message(text,bigint,text)" + pinned,
                         "tasker.claim_step(uuid,text,integer,text,bigint)" + pinned,
                         "tasker.ensure_queue(text)" + pinned,
-                        "tasker.heartbeat_step(uuid,integer,text,integer,text,bigint)" + pinned,
-                        "tasker.report_step_result(uuid,integer,text,text,jsonb,jsonb,text,bigint)"
-                                + pinned);
+                        "tasker.heartbeat_step(uuid,uuid,integer)" + pinned,
+                        "tasker.report_step_result(uuid,uuid,text,jsonb,jsonb)" + pinned);
         assertThat(
                         queryOne(
                                 admin,
@@ -392,20 +389,29 @@ class RolesTest {
                                 task))
                 .isEqualTo("steps_in_process");
         UUID first = stepUuid(task, "first");
+        long msgId =
+                queryOne(
+                        admin,
+                        "SELECT msg_id FROM pgmq.q_" + QUEUE + " WHERE message->>'step_uuid' = ?",
+                        Long.class,
+                        first.toString());
+        String claim =
+                queryOne(
+                        worker,
+                        "SELECT tasker.claim_step(?::uuid, 'w2', 5, ?::text, ?::bigint)::text",
+                        String.class,
+                        first,
+                        QUEUE,
+                        msgId);
+        assertThat(claim).contains("\"status\": \"claimed\"");
         assertThat(
                         queryOne(
                                 worker,
-                                "SELECT tasker.claim_step(?::uuid, 'w2', 5)->>'status'",
+                                "SELECT tasker.report_step_result(?::uuid, ?::uuid, 'success', '1'::jsonb,"
+                                        + " NULL)",
                                 String.class,
-                                first))
-                .isEqualTo("claimed");
-        assertThat(
-                        queryOne(
-                                worker,
-                                "SELECT tasker.report_step_result(?::uuid, 1, 'w2', 'success', '1'::jsonb,"
-                                        + " NULL, NULL, NULL)",
-                                String.class,
-                                first))
+                                first,
+                                ClaimTokens.of(claim)))
                 .isEqualTo("accepted");
         assertThat(
                         queryOne(

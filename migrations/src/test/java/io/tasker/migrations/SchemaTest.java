@@ -202,7 +202,7 @@ class SchemaTest {
                 .contains("\"left\": {\"value\": 1296}")
                 .contains("\"start\": {\"value\": 36}")
                 .contains("\"parents\": [\"left\", \"right\"]");
-        report(task, "end", 1, "w1", "success", "{\"value\": 2821109907456}");
+        report(task, "end", claim, "success", "{\"value\": 2821109907456}");
         process(task, "end");
 
         assertThat(
@@ -219,17 +219,17 @@ class SchemaTest {
     @Test
     void a_late_report_from_an_attempt_that_lost_its_claim_is_rejected() throws SQLException {
         UUID task = createTask();
-        claim(task, "start", "w1");
+        String lost = claim(task, "start", "w1");
         // Another worker cannot claim while the lease holds.
         assertThat(claim(task, "start", "w2")).contains("\"status\": \"busy\"");
         update(
                 "UPDATE tasker.workflow_steps SET lease_expires_at = now() - interval '1 second' WHERE task_uuid = ?",
                 task);
-        assertThat(claim(task, "start", "w2")).contains("\"attempt\": 2");
+        String winner = claim(task, "start", "w2");
+        assertThat(winner).contains("\"attempt\": 2");
 
-        assertThat(report(task, "start", 1, "w1", "success", "{\"value\": 1}"))
-                .isEqualTo("rejected");
-        assertThat(report(task, "start", 2, "w2", "success", "{\"value\": 36}"))
+        assertThat(report(task, "start", lost, "success", "{\"value\": 1}")).isEqualTo("rejected");
+        assertThat(report(task, "start", winner, "success", "{\"value\": 36}"))
                 .isEqualTo("accepted");
         process(task, "start");
         assertThat(
@@ -274,8 +274,7 @@ class SchemaTest {
         runStep(task, "left", "{\"value\": 1296}");
         runStep(task, "right", "{\"value\": 1296}");
 
-        claim(task, "end", "w1");
-        report(task, "end", 1, "w1", "retryable_failure", null);
+        report(task, "end", claim(task, "end", "w1"), "retryable_failure", null);
         assertThat(process(task, "end")).contains("retry_scheduled");
         assertThat(stepStates(task)).containsEntry("end", "enqueued");
         assertThat(
@@ -285,8 +284,7 @@ class SchemaTest {
                                 stepUuid(task, "end")))
                 .isTrue();
 
-        claim(task, "end", "w1");
-        report(task, "end", 2, "w1", "retryable_failure", null);
+        report(task, "end", claim(task, "end", "w1"), "retryable_failure", null);
         assertThat(process(task, "end")).contains("\"action\": \"failed\"");
         assertThat(stepStates(task)).containsEntry("end", "error");
         assertThat(
@@ -304,8 +302,7 @@ class SchemaTest {
         UUID task = createTask();
         runStep(task, "start", "{\"value\": 36}");
         // left fails permanently while right is ready to run.
-        claim(task, "left", "w1");
-        report(task, "left", 1, "w1", "permanent_failure", "{}");
+        report(task, "left", claim(task, "left", "w1"), "permanent_failure", "{}");
         process(task, "left");
         update(
                 "UPDATE tasker.workflow_steps SET current_state = 'pending' WHERE task_uuid = ? AND name = 'right'",
@@ -414,10 +411,10 @@ class SchemaTest {
     @Test
     void a_late_report_for_a_cancelled_step_is_discarded() throws SQLException {
         UUID task = createTask();
-        claim(task, "start", "w1");
+        String claim = claim(task, "start", "w1");
         assertThat(cancel(task, "ops")).isEqualTo("cancelled");
 
-        assertThat(report(task, "start", 1, "w1", "success", "{\"value\": 36}"))
+        assertThat(report(task, "start", claim, "success", "{\"value\": 36}"))
                 .isEqualTo("discarded");
         assertThat(process(task, "start")).contains("\"action\": \"discarded\"");
         assertThat(stepStates(task).values()).containsOnly("cancelled");
@@ -468,10 +465,9 @@ class SchemaTest {
                         start.toString());
         assertThat(
                         queryOne(
-                                "SELECT tasker.archive_poison_message('worker_schema_ns_queue', ?, 'read 11 times', ?)",
+                                "SELECT tasker.archive_poison_message('worker_schema_ns_queue', ?, 'read 11 times')",
                                 Boolean.class,
-                                msgId,
-                                start))
+                                msgId))
                 .isTrue();
         assertThat(
                         queryOne(
@@ -507,8 +503,13 @@ class SchemaTest {
         UUID first = createTask();
         UUID second = createTask();
         for (UUID task : List.of(first, second)) {
-            claim(task, "start", "w1");
-            assertThat(report(task, "start", 1, "w1", "success", "{\"value\": 36}"))
+            assertThat(
+                            report(
+                                    task,
+                                    "start",
+                                    claim(task, "start", "w1"),
+                                    "success",
+                                    "{\"value\": 36}"))
                     .isEqualTo("accepted");
         }
         List<String> outcomes = new ArrayList<>();
@@ -588,28 +589,33 @@ class SchemaTest {
     }
 
     private static void runStep(UUID task, String step, String result) throws SQLException {
-        claim(task, step, "w1");
-        assertThat(report(task, step, 1, "w1", "success", result)).isEqualTo("accepted");
+        assertThat(report(task, step, claim(task, step, "w1"), "success", result))
+                .isEqualTo("accepted");
         process(task, step);
     }
 
+    /** Claims a step through its newest message in the namespace's queue, as a worker does. */
     private static String claim(UUID task, String step, String worker) throws SQLException {
+        UUID stepUuid = stepUuid(task, step);
         return queryOne(
-                "SELECT tasker.claim_step(?, ?, 5)::text",
+                "SELECT tasker.claim_step(?, ?, 5, 'worker_schema_ns_queue', ?)::text",
                 String.class,
-                stepUuid(task, step),
-                worker);
+                stepUuid,
+                worker,
+                queryOne(
+                        "SELECT max(msg_id) FROM pgmq.q_worker_schema_ns_queue WHERE message->>'step_uuid' = ?",
+                        Long.class,
+                        stepUuid.toString()));
     }
 
-    private static String report(
-            UUID task, String step, int attempt, String worker, String outcome, String json)
+    /** Reports with the claim token of {@code claim} (the JSON {@link #claim} returned). */
+    private static String report(UUID task, String step, String claim, String outcome, String json)
             throws SQLException {
         return queryOne(
-                "SELECT tasker.report_step_result(?, ?, ?, ?, ?::jsonb, ?::jsonb, NULL, NULL)",
+                "SELECT tasker.report_step_result(?, ?, ?, ?::jsonb, ?::jsonb)",
                 String.class,
                 stepUuid(task, step),
-                attempt,
-                worker,
+                ClaimTokens.of(claim),
                 outcome,
                 outcome.equals("success") ? json : null,
                 outcome.equals("success")

@@ -39,7 +39,7 @@ public class ResultConsumer {
     private static final Logger LOG = Logger.getLogger(ResultConsumer.class);
 
     private static final String ARCHIVE_POISON =
-            "SELECT tasker.archive_poison_message($1::text, $2::bigint, $3::text, NULL)";
+            "SELECT tasker.archive_poison_message($1::text, $2::bigint, $3::text)";
     private static final String PROCESS_BATCH =
             "SELECT r::text FROM tasker.process_step_results($1::uuid[], $2::bigint[]) AS r";
     private static final String PROCESS =

@@ -117,7 +117,7 @@ public class StepExecutor {
                             : "message read "
                                     + message.readCt()
                                     + " times without a committed result";
-            return poison(queue, namespace, message.msgId(), reason, step);
+            return poison(queue, namespace, message.msgId(), reason);
         }
         return calls.claim(step, queue, message.msgId())
                 .chain(
@@ -135,11 +135,7 @@ public class StepExecutor {
                             }
                             if ("unknown_step".equals(claim.path("reason").asText())) {
                                 return poison(
-                                        queue,
-                                        namespace,
-                                        message.msgId(),
-                                        "unknown step " + step,
-                                        null);
+                                        queue, namespace, message.msgId(), "unknown step " + step);
                             }
                             LOG.debugf(
                                     "step_uuid=%s not claimable (%s); dropping msg_id=%d",
@@ -148,10 +144,10 @@ public class StepExecutor {
                         });
     }
 
-    private Uni<Void> poison(String queue, String namespace, long msgId, String reason, UUID step) {
+    private Uni<Void> poison(String queue, String namespace, long msgId, String reason) {
         LOG.errorf("poison_message: archiving msg_id=%d of %s: %s", msgId, queue, reason);
         count("tasker_steps_poison_total", namespace);
-        return calls.archivePoison(queue, msgId, reason, step);
+        return calls.archivePoison(queue, msgId, reason);
     }
 
     private Uni<Void> runClaimed(

@@ -20,21 +20,30 @@ public final class WorkerCalls {
     // $1 step, $2 worker id, $3 lease grace seconds, $4 queue, $5 message id
     private static final String CLAIM =
             "SELECT tasker.claim_step($1::uuid, $2::text, $3::integer, $4::text, $5::bigint)::text";
-    // $1 step, $2 attempt, $3 worker id, $4 lease seconds, $5 queue, $6 message id
+    // $1 step, $2 claim token, $3 lease seconds (the message claimed is extended with it)
     private static final String HEARTBEAT =
-            "SELECT tasker.heartbeat_step($1::uuid, $2::integer, $3::text, $4::integer, $5::text, $6::bigint)";
-    // $1 step, $2 attempt, $3 worker id, $4 outcome, $5 result, $6 error, $7 queue, $8 message id
+            "SELECT tasker.heartbeat_step($1::uuid, $2::uuid, $3::integer)";
+    // $1 step, $2 claim token, $3 outcome, $4 result, $5 error (deletes the message claimed)
     private static final String REPORT =
             """
-            SELECT tasker.report_step_result($1::uuid, $2::integer, $3::text, $4::text,
-                                             $5::text::jsonb, $6::text::jsonb, $7::text, $8::bigint)
+            SELECT tasker.report_step_result($1::uuid, $2::uuid, $3::text,
+                                             $4::text::jsonb, $5::text::jsonb)
             """;
-    // $1 queue, $2 message id, $3 reason, $4 step (null when the message names none)
+    // $1 queue, $2 message id, $3 reason (the step, if any, is the one the message names)
     private static final String ARCHIVE_POISON =
-            "SELECT tasker.archive_poison_message($1::text, $2::bigint, $3::text, $4::uuid)";
+            "SELECT tasker.archive_poison_message($1::text, $2::bigint, $3::text)";
 
-    /** One claimed attempt of a step, as the heartbeat and report calls must name it. */
-    public record Attempt(UUID stepUuid, int attempt, int leaseSeconds, String queue, long msgId) {}
+    /**
+     * One claimed attempt of a step. The claim token, created by the claim, is what heartbeat and
+     * report prove the claim with.
+     */
+    public record Attempt(
+            UUID stepUuid,
+            UUID claimToken,
+            int attempt,
+            int leaseSeconds,
+            String queue,
+            long msgId) {}
 
     private final Pool pool;
     private final PgmqClient queues;
@@ -63,6 +72,7 @@ public final class WorkerCalls {
     public static Attempt attempt(JsonNode claim, String queue, long msgId) {
         return new Attempt(
                 UUID.fromString(claim.get("step_uuid").asText()),
+                UUID.fromString(claim.get("claim_token").asText()),
                 claim.get("attempt").asInt(),
                 claim.get("lease_seconds").asInt(),
                 queue,
@@ -72,14 +82,7 @@ public final class WorkerCalls {
     /** Extends the attempt's lease; false when the attempt no longer holds the claim. */
     public Uni<Boolean> heartbeat(Attempt a) {
         return pool.preparedQuery(HEARTBEAT)
-                .execute(
-                        Tuple.of(
-                                a.stepUuid(),
-                                a.attempt(),
-                                workerId,
-                                a.leaseSeconds(),
-                                a.queue(),
-                                a.msgId()))
+                .execute(Tuple.of(a.stepUuid(), a.claimToken(), a.leaseSeconds()))
                 .map(rows -> rows.iterator().next().getBoolean(0));
     }
 
@@ -91,13 +94,10 @@ public final class WorkerCalls {
         Tuple args =
                 Tuple.tuple()
                         .addUUID(a.stepUuid())
-                        .addInteger(a.attempt())
-                        .addString(workerId)
+                        .addUUID(a.claimToken())
                         .addString(report.outcome())
                         .addString(report.resultJson())
-                        .addString(report.errorJson())
-                        .addString(a.queue())
-                        .addLong(a.msgId());
+                        .addString(report.errorJson());
         return pool.preparedQuery(REPORT)
                 .execute(args)
                 .map(rows -> rows.iterator().next().getString(0));
@@ -109,9 +109,9 @@ public final class WorkerCalls {
     }
 
     /** Archives a message that cannot be processed and fails the step it names, if any. */
-    public Uni<Void> archivePoison(String queue, long msgId, String reason, UUID step) {
+    public Uni<Void> archivePoison(String queue, long msgId, String reason) {
         return pool.preparedQuery(ARCHIVE_POISON)
-                .execute(Tuple.of(queue, msgId, reason, step))
+                .execute(Tuple.of(queue, msgId, reason))
                 .replaceWithVoid();
     }
 

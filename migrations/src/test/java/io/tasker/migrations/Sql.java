@@ -1,0 +1,48 @@
+package io.tasker.migrations;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Plain JDBC helpers for the SQL tests: one statement, positional arguments. */
+final class Sql {
+
+    private Sql() {}
+
+    static <T> T queryOne(Connection c, String sql, Class<T> type, Object... args)
+            throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getObject(1, type) : null;
+        }
+    }
+
+    static List<String> queryList(Connection c, String sql, Object... args) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (PreparedStatement ps = prepare(c, sql, args);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
+    }
+
+    static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args)) {
+            return ps.executeUpdate();
+        }
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, Object... args)
+            throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+        return ps;
+    }
+}
