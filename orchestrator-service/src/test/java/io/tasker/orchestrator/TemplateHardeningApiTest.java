@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -15,12 +16,24 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.config.EncoderConfig;
 import io.restassured.http.ContentType;
+import io.smallrye.mutiny.Uni;
 import io.tasker.messages.JsonSupport;
+import io.tasker.orchestrator.rest.ApiException;
+import io.tasker.orchestrator.template.InputSchemas;
+import io.tasker.orchestrator.template.TemplateRepository.StoredTemplate;
+import io.tasker.orchestrator.template.TemplateService;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -305,6 +318,75 @@ class TemplateHardeningApiTest {
                 .contentType("application/problem+json");
         assertThat(count("SELECT count(*) FROM tasker.named_tasks WHERE name = 'oversized'"))
                 .isZero();
+    }
+
+    @Inject TemplateService templates;
+
+    @Inject InputSchemas schemas;
+
+    @Inject Vertx vertx;
+
+    @Test
+    void template_parsing_and_validation_run_off_the_event_loop() throws Exception {
+        String invalid = "namespace: hardening\nname: off_loop\nversion: 1.0.0\nsteps: []\n";
+
+        Throwable failure = onEventLoop(() -> templates.register(invalid, true).replaceWithVoid());
+
+        assertThat(failure)
+                .isInstanceOfSatisfying(
+                        ApiException.class,
+                        e -> assertThat(e.errors()).contains("steps must be a non-empty list"));
+        assertThat(failedOnEventLoop).isFalse();
+    }
+
+    @Test
+    void a_context_checked_by_patterns_is_validated_off_the_event_loop() throws Exception {
+        JsonNode schema =
+                JsonSupport.parse(
+                        "{\"properties\": {\"code\": {\"type\": \"string\", \"pattern\": \"^a+$\"}}}");
+        StoredTemplate template =
+                new StoredTemplate(
+                        UUID.randomUUID(),
+                        "hardening",
+                        "off_loop_context",
+                        "1.0.0",
+                        "hash",
+                        "strict",
+                        JsonSupport.object().set("input_schema", schema),
+                        "2026-01-01T00:00:00Z");
+
+        Throwable failure =
+                onEventLoop(
+                        () ->
+                                schemas.requireValidContext(
+                                        template, JsonSupport.parse("{\"code\": \"b\"}")));
+
+        assertThat(failure)
+                .isInstanceOfSatisfying(
+                        ApiException.class,
+                        e -> assertThat(e.code()).isEqualTo("context_validation_failed"));
+        assertThat(failedOnEventLoop).isFalse();
+    }
+
+    private volatile boolean failedOnEventLoop;
+
+    /**
+     * Subscribes on a Vert.x event loop and returns the failure; notes whether it was emitted on an
+     * event loop thread, which is where the failing work ran.
+     */
+    private Throwable onEventLoop(Supplier<Uni<Void>> work) throws Exception {
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        vertx.runOnContext(
+                ignored ->
+                        work.get()
+                                .subscribe()
+                                .with(
+                                        ok -> failure.complete(null),
+                                        e -> {
+                                            failedOnEventLoop = Context.isOnEventLoopThread();
+                                            failure.complete(e);
+                                        }));
+        return failure.get(30, TimeUnit.SECONDS);
     }
 
     /** A template of {@code steps} steps, step i depending on up to {@code deps} earlier ones. */

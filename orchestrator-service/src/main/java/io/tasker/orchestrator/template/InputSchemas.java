@@ -22,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -93,8 +94,7 @@ public class InputSchemas {
      * patterns, or anything the 2020-12 meta-schema refuses. Empty when it is fine.
      */
     public List<String> checkSchema(JsonNode schema) {
-        int bytes =
-                JsonSupport.write(schema).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        int bytes = JsonSupport.write(schema).getBytes(StandardCharsets.UTF_8).length;
         if (bytes > limits.maxInputSchemaBytes()) {
             return List.of(
                     "input_schema is "

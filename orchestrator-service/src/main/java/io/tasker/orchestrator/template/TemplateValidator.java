@@ -35,7 +35,7 @@ public final class TemplateValidator {
     /** Names and step names: the database CHECK and {@link #NAME} allow 63 characters. */
     static final int NAME_LENGTH_CEILING = 63;
 
-    /** Versions are sorted as integer arrays: 9 digits always fit an int. */
+    /** Each version number must fit a 32-bit int wherever versions are compared: 9 digits do. */
     static final int VERSION_DIGITS_CEILING = 9;
 
     static final Pattern HANDLER =
