@@ -28,6 +28,75 @@ public interface OrchestratorConfig {
          * start; unset = none.
          */
         Optional<String> path();
+
+        /** What a template may contain; a template beyond any of these is a 400 at registration. */
+        Limits limits();
+
+        /** Bounds on a template document, its step graph and its input schema. */
+        interface Limits {
+            /**
+             * Bytes of a template body, JSON or YAML (default 524288 = 512 KiB); a larger body is a
+             * 413. Also the YAML code-point limit.
+             */
+            @WithDefault("524288")
+            int maxTemplateBytes();
+
+            /** Steps per template (default 256). */
+            @WithDefault("256")
+            int maxSteps();
+
+            /** Entries of one step's {@code depends_on} (default 32). */
+            @WithDefault("32")
+            int maxDependenciesPerStep();
+
+            /**
+             * Characters of a namespace (default 29). The namespace is part of the pgmq queue and
+             * table names (63-byte identifiers), so values above 29 have no effect.
+             */
+            @WithDefault("29")
+            int maxNamespaceLength();
+
+            /** Characters of a template name (default 63, also the most the database accepts). */
+            @WithDefault("63")
+            int maxNameLength();
+
+            /** Characters of a step name (default 63, also the most the name rule accepts). */
+            @WithDefault("63")
+            int maxStepNameLength();
+
+            /** Characters of a step's handler name (default 128). */
+            @WithDefault("128")
+            int maxHandlerNameLength();
+
+            /**
+             * Digits of each MAJOR, MINOR and PATCH number of a version (default 9). Versions are
+             * sorted as integers, so values above 9 have no effect.
+             */
+            @WithDefault("9")
+            int maxVersionComponentDigits();
+
+            /** Bytes of the input_schema written as compact JSON (default 65536 = 64 KiB). */
+            @WithDefault("65536")
+            int maxInputSchemaBytes();
+
+            /**
+             * Characters of one regular expression in an input schema ({@code pattern}, a {@code
+             * patternProperties} key) (default 512).
+             */
+            @WithDefault("512")
+            int maxPatternLength();
+
+            /**
+             * Time all regular expressions together may spend matching while one task context is
+             * validated (default 200ms); beyond it task creation is a 400.
+             */
+            @WithDefault("200ms")
+            Duration patternMatchBudget();
+
+            /** Nesting depth of a YAML template document (default 64). */
+            @WithDefault("64")
+            int maxYamlDepth();
+        }
     }
 
     /** The consumer of {@code orchestration_step_results}. */

@@ -92,24 +92,11 @@ public class TaskService {
         CreateRequest request = check(body);
         return templates
                 .resolve(request.namespace(), request.name(), request.version())
+                .call(template -> schemas.requireValidContext(template, request.context()))
                 .chain(template -> create(template, request));
     }
 
     private Uni<JsonNode> create(StoredTemplate template, CreateRequest request) {
-        List<String> violations =
-                schemas.violations(
-                        template.namedTaskUuid(), template.inputSchema(), request.context());
-        if (!violations.isEmpty()) {
-            throw ApiException.badRequest(
-                    "context_validation_failed",
-                    "the context does not match the input_schema of "
-                            + template.namespace()
-                            + "/"
-                            + template.name()
-                            + "@"
-                            + template.version(),
-                    violations);
-        }
         String identity = identityHash(template, request);
         NewTask task =
                 new NewTask(

@@ -49,8 +49,11 @@ public class TemplateLoader {
         for (Path file : files) {
             try {
                 String body = Files.readString(file);
-                var doc = TemplateDocuments.parse(body, !file.toString().endsWith(".json"));
-                var r = templates.register(doc).await().atMost(Duration.ofSeconds(60));
+                var r =
+                        templates
+                                .register(body, !file.toString().endsWith(".json"))
+                                .await()
+                                .atMost(Duration.ofSeconds(60));
                 LOG.infof(
                         "template %s/%s@%s from %s (%s)",
                         r.template().namespace(),

@@ -56,18 +56,19 @@ public class TemplateRepository {
                     + COLUMNS
                     + " FROM tasker.named_tasks WHERE namespace = $1::text AND name = $2::text AND version = $3::text";
 
-    // Highest version by numeric MAJOR.MINOR.PATCH order.
+    // Highest version by numeric MAJOR.MINOR.PATCH order. numeric[], not int[]: registration bounds
+    // each part to 9 digits, but a row stored before that bound must not make every read fail.
     private static final String FIND_LATEST =
             "SELECT "
                     + COLUMNS
                     + " FROM tasker.named_tasks WHERE namespace = $1::text AND name = $2::text"
-                    + " ORDER BY string_to_array(version, '.')::int[] DESC LIMIT 1";
+                    + " ORDER BY string_to_array(version, '.')::numeric[] DESC LIMIT 1";
 
     private static final String LIST =
             "SELECT "
                     + COLUMNS
                     + " FROM tasker.named_tasks WHERE ($1::text IS NULL OR namespace = $1::text)"
-                    + " ORDER BY namespace, name, string_to_array(version, '.')::int[]";
+                    + " ORDER BY namespace, name, string_to_array(version, '.')::numeric[]";
 
     private static final String ENSURE_QUEUE = "SELECT tasker.ensure_queue($1::text)";
 

@@ -1,6 +1,5 @@
 package io.tasker.orchestrator.template;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
@@ -41,10 +40,8 @@ public class TemplateResource {
     })
     public Uni<Response> register(
             String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
-        JsonNode document =
-                TemplateDocuments.parse(body, TemplateDocuments.isYamlMediaType(contentType));
         return templates
-                .register(document)
+                .register(body, TemplateDocuments.isYamlMediaType(contentType))
                 .map(
                         r -> {
                             StoredTemplate t = r.template();

@@ -3,6 +3,7 @@ package io.tasker.orchestrator.template;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.tasker.messages.JsonSupport;
 import io.tasker.messages.QueueNames;
 import io.tasker.orchestrator.config.OrchestratorConfig;
@@ -26,6 +27,7 @@ public class TemplateService {
     private final Pool pool;
     private final TemplateRepository repository;
     private final TemplateValidator validator;
+    private final TemplateDocuments documents;
     private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -40,25 +42,38 @@ public class TemplateService {
             InputSchemas schemas) {
         this.pool = pool;
         this.repository = repository;
-        this.validator = new TemplateValidator(config.retry(), schemas);
+        this.validator =
+                new TemplateValidator(config.retry(), config.templates().limits(), schemas);
+        this.documents = new TemplateDocuments(config.templates().limits());
     }
 
     /**
-     * Validates and stores a template version, creating its namespace and queue, in one
+     * Parses, validates and stores a template version, creating its namespace and queue, in one
      * transaction. The same content again is a no-op; other content under an existing version is a
-     * conflict.
+     * conflict. Parsing and validation (graph checks, schema compilation) run on a worker thread,
+     * never on the event loop.
      */
-    public Uni<Registration> register(JsonNode document) {
+    public Uni<Registration> register(String body, boolean yaml) {
+        return Uni.createFrom()
+                .item(() -> validated(documents.parse(body, yaml)))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(valid -> store(valid.document(), valid.result().template()));
+    }
+
+    private record Validated(JsonNode document, TemplateValidator.Result result) {}
+
+    private Validated validated(JsonNode document) {
         TemplateValidator.Result result = validator.validate(document);
         if (!result.valid()) {
-            return Uni.createFrom()
-                    .failure(
-                            ApiException.badRequest(
-                                    "invalid_template",
-                                    "the template has " + result.problems().size() + " problem(s)",
-                                    result.problems()));
+            throw ApiException.badRequest(
+                    "invalid_template",
+                    "the template has " + result.problems().size() + " problem(s)",
+                    result.problems());
         }
-        ObjectNode template = result.template();
+        return new Validated(document, result);
+    }
+
+    private Uni<Registration> store(JsonNode document, ObjectNode template) {
         // The hash covers the document as written, so a change of the global retry defaults does
         // not
         // turn re-registering an unchanged file into a conflict.

@@ -28,6 +28,16 @@ public final class TemplateValidator {
     static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_]{0,62}$");
     static final Pattern VERSION =
             Pattern.compile("^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$");
+
+    /** The namespace is part of queue and table names: {@link QueueNames#NAMESPACE}. */
+    static final int NAMESPACE_LENGTH_CEILING = 29;
+
+    /** Names and step names: the database CHECK and {@link #NAME} allow 63 characters. */
+    static final int NAME_LENGTH_CEILING = 63;
+
+    /** Each version number must fit a 32-bit int wherever versions are compared: 9 digits do. */
+    static final int VERSION_DIGITS_CEILING = 9;
+
     static final Pattern HANDLER =
             Pattern.compile("^[A-Za-z][A-Za-z0-9_]*(\\.[A-Za-z][A-Za-z0-9_]*)*$");
     private static final Set<String> TOP_LEVEL =
@@ -65,10 +75,15 @@ public final class TemplateValidator {
             Set.of("strict", "caller_provided", "always_unique");
 
     private final OrchestratorConfig.Retry defaults;
+    private final OrchestratorConfig.Templates.Limits limits;
     private final InputSchemas schemas;
 
-    public TemplateValidator(OrchestratorConfig.Retry defaults, InputSchemas schemas) {
+    public TemplateValidator(
+            OrchestratorConfig.Retry defaults,
+            OrchestratorConfig.Templates.Limits limits,
+            InputSchemas schemas) {
         this.defaults = defaults;
+        this.limits = limits;
         this.schemas = schemas;
     }
 
@@ -92,12 +107,21 @@ public final class TemplateValidator {
         }
         ObjectNode out = JsonSupport.object();
         String namespace = text(doc, "namespace", problems, "namespace");
-        if (namespace != null && !QueueNames.isValidNamespace(namespace)) {
+        if (!fits(
+                namespace,
+                "namespace",
+                limits.maxNamespaceLength(),
+                NAMESPACE_LENGTH_CEILING,
+                problems)) {
+            namespace = null;
+        } else if (namespace != null && !QueueNames.isValidNamespace(namespace)) {
             problems.add(
                     "namespace '" + namespace + "' must match " + QueueNames.NAMESPACE.pattern());
         }
         String name = text(doc, "name", problems, "name");
-        if (name != null && !NAME.matcher(name).matches()) {
+        if (!fits(name, "name", limits.maxNameLength(), NAME_LENGTH_CEILING, problems)) {
+            name = null;
+        } else if (name != null && !NAME.matcher(name).matches()) {
             problems.add("name '" + name + "' must match " + NAME.pattern());
         }
         String version;
@@ -111,7 +135,23 @@ public final class TemplateValidator {
             version = text(doc, "version", problems, "version");
         }
         if (version != null && !VERSION.matcher(version).matches()) {
-            problems.add("version '" + version + "' must be MAJOR.MINOR.PATCH (e.g. 1.0.0)");
+            problems.add(
+                    "version '"
+                            + InputSchemas.shorten(version)
+                            + "' must be MAJOR.MINOR.PATCH (e.g. 1.0.0)");
+        } else if (version != null) {
+            int digits = Math.min(limits.maxVersionComponentDigits(), VERSION_DIGITS_CEILING);
+            for (String component : version.split("\\.")) {
+                if (component.length() > digits) {
+                    problems.add(
+                            "version '"
+                                    + InputSchemas.shorten(version)
+                                    + "': each of MAJOR, MINOR and PATCH may have at most "
+                                    + digits
+                                    + " digits");
+                    break;
+                }
+            }
         }
         out.put("namespace", namespace);
         out.put("name", name);
@@ -141,9 +181,7 @@ public final class TemplateValidator {
         } else if (!schema.isObject()) {
             problems.add("input_schema must be a JSON Schema object");
         } else {
-            for (String p : schemas.checkSchema(schema)) {
-                problems.add("input_schema is not a valid JSON Schema: " + p);
-            }
+            problems.addAll(schemas.checkSchema(schema));
             out.set("input_schema", schema);
         }
 
@@ -192,6 +230,16 @@ public final class TemplateValidator {
             problems.add("steps must be a non-empty list");
             return;
         }
+        if (steps.size() > limits.maxSteps()) {
+            // Checking each of them could list thousands of problems: the count is the problem.
+            problems.add(
+                    "steps: "
+                            + steps.size()
+                            + " steps, at most "
+                            + limits.maxSteps()
+                            + " allowed (tasker.templates.limits.max-steps)");
+            return;
+        }
         Map<String, List<String>> dependencies = new LinkedHashMap<>();
         Set<String> duplicates = new LinkedHashSet<>();
         int index = 0;
@@ -202,6 +250,14 @@ public final class TemplateValidator {
                 continue;
             }
             String stepName = text(step, "name", problems, where + ".name");
+            if (!fits(
+                    stepName,
+                    where + ": name",
+                    limits.maxStepNameLength(),
+                    NAME_LENGTH_CEILING,
+                    problems)) {
+                stepName = null;
+            }
             if (stepName != null) {
                 where = "step '" + stepName + "'";
                 if (!NAME.matcher(stepName).matches()) {
@@ -218,7 +274,14 @@ public final class TemplateValidator {
                 }
             }
             String handler = text(step, "handler", problems, where + ": handler");
-            if (handler != null && !HANDLER.matcher(handler).matches()) {
+            if (!fits(
+                    handler,
+                    where + ": handler",
+                    limits.maxHandlerNameLength(),
+                    Integer.MAX_VALUE,
+                    problems)) {
+                handler = null;
+            } else if (handler != null && !HANDLER.matcher(handler).matches()) {
                 problems.add(
                         where
                                 + ": handler '"
@@ -238,19 +301,29 @@ public final class TemplateValidator {
                 problems.add(where + ": inputs must be an object");
             }
             n.set("inputs", inputs == null || !inputs.isObject() ? JsonSupport.object() : inputs);
-            List<String> deps = new ArrayList<>();
+            Set<String> deps = new LinkedHashSet<>();
             JsonNode dependsOn = step.get("depends_on");
             if (dependsOn != null && !dependsOn.isNull()) {
                 if (!dependsOn.isArray()) {
                     problems.add(where + ": depends_on must be a list of step names");
+                } else if (dependsOn.size() > limits.maxDependenciesPerStep()) {
+                    problems.add(
+                            where
+                                    + ": depends_on has "
+                                    + dependsOn.size()
+                                    + " entries, at most "
+                                    + limits.maxDependenciesPerStep()
+                                    + " allowed (tasker.templates.limits.max-dependencies-per-step)");
                 } else {
                     for (JsonNode d : dependsOn) {
                         if (!d.isTextual()) {
                             problems.add(where + ": depends_on entries must be step names");
-                        } else if (deps.contains(d.asText())) {
-                            problems.add(where + ": depends on '" + d.asText() + "' twice");
-                        } else {
-                            deps.add(d.asText());
+                        } else if (!deps.add(d.asText())) {
+                            problems.add(
+                                    where
+                                            + ": depends on '"
+                                            + InputSchemas.shorten(d.asText())
+                                            + "' twice");
                         }
                     }
                 }
@@ -272,7 +345,7 @@ public final class TemplateValidator {
             n.put("timeout_seconds", timeout);
             normalised.add(n);
             if (stepName != null && !dependencies.containsKey(stepName)) {
-                dependencies.put(stepName, deps);
+                dependencies.put(stepName, List.copyOf(deps));
             }
         }
         for (String d : duplicates) {
@@ -285,7 +358,12 @@ public final class TemplateValidator {
                     problems.add("step '" + e.getKey() + "' depends on itself");
                     unknown = true;
                 } else if (!dependencies.containsKey(dep)) {
-                    problems.add("step '" + e.getKey() + "' depends on unknown step '" + dep + "'");
+                    problems.add(
+                            "step '"
+                                    + e.getKey()
+                                    + "' depends on unknown step '"
+                                    + InputSchemas.shorten(dep)
+                                    + "'");
                     unknown = true;
                 }
             }
@@ -401,6 +479,28 @@ public final class TemplateValidator {
         return v.asLong();
     }
 
+    /**
+     * False (with the problem noted) when a name is longer than the configured limit or the ceiling
+     * the storage imposes, whichever is smaller.
+     */
+    private static boolean fits(
+            String value, String label, int configured, int ceiling, List<String> problems) {
+        int max = Math.min(configured, ceiling);
+        if (value == null || value.length() <= max) {
+            return true;
+        }
+        problems.add(
+                label
+                        + " '"
+                        + InputSchemas.shorten(value)
+                        + "' is "
+                        + value.length()
+                        + " characters, at most "
+                        + max
+                        + " allowed");
+        return false;
+    }
+
     private static String text(JsonNode obj, String key, List<String> problems, String label) {
         JsonNode v = obj.get(key);
         if (v == null || v.isNull()) {
@@ -417,7 +517,6 @@ public final class TemplateValidator {
     /** A cycle as a path of step names (first name repeated at the end), or empty. */
     static List<String> findCycle(Map<String, List<String>> dependencies) {
         Map<String, Integer> color = new HashMap<>();
-        Map<String, String> parent = new HashMap<>();
         for (String start : dependencies.keySet()) {
             if (color.getOrDefault(start, 0) != 0) {
                 continue;
@@ -433,22 +532,20 @@ public final class TemplateValidator {
                     String next = it.next();
                     int c = color.getOrDefault(next, 0);
                     if (c == 1) {
+                        // The path is a stack (newest first), so walking it from the top lists
+                        // the cycle in dependency order.
                         List<String> cycle = new ArrayList<>();
                         cycle.add(next);
                         for (String p : path) {
-                            cycle.add(0, p);
+                            cycle.add(p);
                             if (p.equals(next)) {
                                 break;
                             }
                         }
-                        // cycle now reads next ... path-top next; present it in dependency order
-                        List<String> ordered = new ArrayList<>(cycle);
-                        java.util.Collections.reverse(ordered);
-                        return ordered;
+                        return cycle;
                     }
                     if (c == 0 && dependencies.containsKey(next)) {
                         color.put(next, 1);
-                        parent.put(next, path.peek());
                         stack.push(dependencies.get(next).iterator());
                         path.push(next);
                     }
