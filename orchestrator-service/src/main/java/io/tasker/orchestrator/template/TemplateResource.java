@@ -43,6 +43,7 @@ public class TemplateResource {
             String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
         JsonNode document =
                 TemplateDocuments.parse(body, TemplateDocuments.isYamlMediaType(contentType));
+        io.tasker.orchestrator.rest.JsonBodies.current().check(document);
         return templates
                 .register(document)
                 .map(
