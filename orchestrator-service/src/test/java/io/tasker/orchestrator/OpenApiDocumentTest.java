@@ -165,9 +165,9 @@ class OpenApiDocumentTest {
     void documented_status_codes_cover_the_known_errors() {
         Map<String, JsonNode> ops = operations();
         assertThat(fieldNames(ops.get("POST /v1/tasks").path("responses")))
-                .contains("201", "400", "404", "409", "500");
+                .contains("201", "400", "404", "409", "413", "500", "503");
         assertThat(fieldNames(ops.get("POST /v1/templates").path("responses")))
-                .contains("200", "201", "400", "409", "500");
+                .contains("200", "201", "400", "409", "413", "500");
         assertThat(fieldNames(ops.get("DELETE /v1/tasks/{task_uuid}").path("responses")))
                 .contains("200", "400", "404", "409");
         assertThat(

@@ -1,6 +1,8 @@
 package io.tasker.messages;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,14 +25,35 @@ public final class JsonSupport {
 
     /** Big integers and decimals stay exact from the database to the API. */
     public static final ObjectMapper MAPPER =
-            JsonMapper.builder()
-                    .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                    .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                    .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            builder(
+                            JsonFactory.builder()
+                                    // Stored JSON comes back from jsonb with every number written
+                                    // out in full: allow as many digits as PostgreSQL's numeric
+                                    // holds (131072 before and 16383 after the point).
+                                    .streamReadConstraints(
+                                            StreamReadConstraints.builder()
+                                                    .maxNumberLength(147_500)
+                                                    .build())
+                                    .build())
                     .build();
 
     private JsonSupport() {}
+
+    /**
+     * A mapper that reads like {@link #MAPPER} but whose parser stops at the given limits (number
+     * length, string length, nesting depth, document length): for untrusted input.
+     */
+    public static ObjectMapper mapper(StreamReadConstraints constraints) {
+        return builder(JsonFactory.builder().streamReadConstraints(constraints).build()).build();
+    }
+
+    private static JsonMapper.Builder builder(JsonFactory factory) {
+        return JsonMapper.builder(factory)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .nodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+    }
 
     public static JsonNode parse(String json) {
         try {

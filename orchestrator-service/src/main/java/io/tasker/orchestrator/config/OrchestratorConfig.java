@@ -21,6 +21,8 @@ public interface OrchestratorConfig {
 
     Metrics metrics();
 
+    Db db();
+
     /** Templates loaded at start. */
     interface Templates {
         /**
@@ -208,5 +210,81 @@ public interface OrchestratorConfig {
         /** Largest page size accepted (default 500). */
         @WithDefault("500")
         int maxPageSize();
+
+        /**
+         * Largest request body in bytes (default 1048576 = 1 MiB); a larger one is a 413 before it
+         * is read. Applies to every endpoint, templates included.
+         */
+        @WithDefault("1048576")
+        int maxBodyBytes();
+
+        /**
+         * Largest task context in bytes of its serialized JSON (default 262144 = 256 KiB); the
+         * context is copied into every claim of the task's steps. A larger one is a 400.
+         */
+        @WithDefault("262144")
+        int maxContextBytes();
+
+        /**
+         * Deepest nesting of objects and arrays in a JSON body, the body itself counting as 1
+         * (default 64). Deeper is a 400.
+         */
+        @WithDefault("64")
+        int maxJsonDepth();
+
+        /**
+         * Most values in one JSON body, counting every object, array, key's value, element and
+         * scalar (total over the document, not per object; default 100000). More is a 400.
+         */
+        @WithDefault("100000")
+        int maxJsonNodes();
+
+        /** Longest string value or object key of a JSON body, in characters (default 65536). */
+        @WithDefault("65536")
+        int maxStringLength();
+
+        /**
+         * Most digits a JSON number may have before and, separately, after the decimal point once
+         * written without exponent (default 1000; PostgreSQL's numeric takes far more). Bounds
+         * {@code 1e999999999}-style numbers before anything expands them. More is a 400.
+         */
+        @WithDefault("1000")
+        int maxNumberDigits();
+
+        /**
+         * Messages in a namespace's queue above which task creation in that namespace answers 503
+         * with Retry-After (default 100000; 0 = no limit).
+         */
+        @WithDefault("100000")
+        long maxNamespaceBacklog();
+
+        /**
+         * Longest age of the per-namespace backlog figures that check uses (default 2s): they are
+         * read from pgmq in the background at most this often, only while tasks are created;
+         * figures older than three intervals are ignored.
+         */
+        @WithDefault("2s")
+        Duration backlogRefreshInterval();
+
+        /** Retry-After sent with a 503 for a backlog or an exhausted database pool (default 2s). */
+        @WithDefault("2s")
+        Duration overloadRetryAfter();
+    }
+
+    /** The reactive database pool, beyond the Quarkus keys. */
+    interface Db {
+        /**
+         * Requests that may wait for a busy pool's connection (default 256; -1 = unbounded). One
+         * more fails at once: a 503 with Retry-After over HTTP.
+         */
+        @WithDefault("256")
+        int maxWaitQueueSize();
+
+        /**
+         * Longest wait for a pool connection (default 5s); after it the request fails: a 503 with
+         * Retry-After over HTTP.
+         */
+        @WithDefault("5s")
+        Duration connectionTimeout();
     }
 }

@@ -1,5 +1,6 @@
 package io.tasker.orchestrator.rest;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ public class ApiException extends RuntimeException {
     private final String title;
     private final List<String> errors;
     private final Map<String, Object> extensions;
+    private Long retryAfterSeconds;
 
     public ApiException(int status, String code, String title, String detail) {
         this(status, code, title, detail, List.of(), Map.of());
@@ -60,17 +62,33 @@ public class ApiException extends RuntimeException {
     }
 
     /**
-     * Parses a JSON request body, or fails with a 400 {@code malformed_json} naming the problem.
+     * Parses a JSON request body and checks it against the API's limits (see {@link JsonBodies}),
+     * or fails with a 400 ({@code malformed_json}, the broken limit and its JSON path) or a 413.
      */
     public static com.fasterxml.jackson.databind.JsonNode parseJsonBody(String body) {
-        try {
-            return io.tasker.messages.JsonSupport.MAPPER.readTree(body == null ? "" : body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw badRequest(
-                    "malformed_json",
-                    "the request body is not valid JSON: " + e.getOriginalMessage(),
-                    List.of());
-        }
+        return JsonBodies.current().parse(body);
+    }
+
+    /**
+     * A 503: the service cannot take the request now; the client should retry after {@code
+     * retryAfter} (sent as the {@code Retry-After} header, in whole seconds).
+     */
+    public static ApiException unavailable(String code, String detail, Duration retryAfter) {
+        ApiException e =
+                new ApiException(
+                        503,
+                        code,
+                        "Service unavailable",
+                        detail,
+                        List.of(),
+                        Map.of("retryable", true));
+        e.retryAfterSeconds = Math.max(1L, (retryAfter.toMillis() + 999) / 1000);
+        return e;
+    }
+
+    /** Seconds for the {@code Retry-After} header, or null for none. */
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public static ApiException notFound(String code, String detail) {

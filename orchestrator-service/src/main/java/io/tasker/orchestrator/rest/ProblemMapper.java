@@ -2,6 +2,9 @@ package io.tasker.orchestrator.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tasker.messages.JsonSupport;
+import io.tasker.orchestrator.config.OrchestratorConfig;
+import io.vertx.core.VertxException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -15,6 +18,15 @@ public class ProblemMapper {
     public static final String PROBLEM_JSON = "application/problem+json";
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
+    // The SQL client's message when tasker.db.connection-timeout passes without a connection.
+    private static final String POOL_TIMEOUT = "Timeout waiting for connection";
+
+    private final OrchestratorConfig config;
+
+    public ProblemMapper(OrchestratorConfig config) {
+        this.config = config;
+    }
+
     @ServerExceptionMapper
     public Response mapApi(ApiException e, UriInfo uri) {
         LOG.warnf("%s %s: %s %s", e.status(), uri.getPath(), e.code(), e.getMessage());
@@ -25,10 +37,30 @@ public class ProblemMapper {
         for (Map.Entry<String, Object> x : e.extensions().entrySet()) {
             body.set(x.getKey(), JsonSupport.MAPPER.valueToTree(x.getValue()));
         }
-        return Response.status(e.status())
-                .type(PROBLEM_JSON)
-                .entity(JsonSupport.write(body))
-                .build();
+        Response.ResponseBuilder response =
+                Response.status(e.status()).type(PROBLEM_JSON).entity(JsonSupport.write(body));
+        if (e.retryAfterSeconds() != null) {
+            response.header("Retry-After", e.retryAfterSeconds());
+        }
+        return response.build();
+    }
+
+    /**
+     * A full database pool (its wait queue is full, or no connection came within the timeout) is an
+     * overload, not a fault: 503 with Retry-After so that clients back off.
+     */
+    @ServerExceptionMapper
+    public Response mapVertx(VertxException e, UriInfo uri) {
+        if (e instanceof ConnectionPoolTooBusyException
+                || String.valueOf(e.getMessage()).startsWith(POOL_TIMEOUT)) {
+            return mapApi(
+                    ApiException.unavailable(
+                            "database_busy",
+                            "every database connection is in use; retry later",
+                            config.api().overloadRetryAfter()),
+                    uri);
+        }
+        return mapUnexpected(e, uri);
     }
 
     @ServerExceptionMapper

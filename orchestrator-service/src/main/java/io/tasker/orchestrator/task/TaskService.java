@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import io.tasker.messages.JsonSupport;
 import io.tasker.messages.QueueNames;
+import io.tasker.orchestrator.config.OrchestratorConfig;
 import io.tasker.orchestrator.metrics.LifecycleMetrics;
+import io.tasker.orchestrator.queue.NamespaceBacklog;
 import io.tasker.orchestrator.rest.ApiException;
+import io.tasker.orchestrator.rest.JsonBodies;
 import io.tasker.orchestrator.task.TaskRepository.NewTask;
 import io.tasker.orchestrator.template.InputSchemas;
 import io.tasker.orchestrator.template.TemplateRepository.StoredTemplate;
@@ -57,6 +60,8 @@ public class TaskService {
     private final TaskRepository repository;
     private final TaskQueries queries;
     private final LifecycleMetrics metrics;
+    private final NamespaceBacklog backlog;
+    private final OrchestratorConfig.Api limits;
 
     public TaskService(
             Pool pool,
@@ -64,8 +69,12 @@ public class TaskService {
             InputSchemas schemas,
             TaskRepository repository,
             TaskQueries queries,
-            LifecycleMetrics metrics) {
+            LifecycleMetrics metrics,
+            NamespaceBacklog backlog,
+            OrchestratorConfig config) {
         this.metrics = metrics;
+        this.backlog = backlog;
+        this.limits = config.api();
         this.pool = pool;
         this.templates = templates;
         this.schemas = schemas;
@@ -90,6 +99,8 @@ public class TaskService {
     /** Creates a task and enqueues its root steps; returns the task view. */
     public Uni<JsonNode> createTask(JsonNode body) {
         CreateRequest request = check(body);
+        backlog.requireCapacity(request.namespace());
+        checkContextSize(request.context());
         return templates
                 .resolve(request.namespace(), request.name(), request.version())
                 .call(template -> schemas.requireValidContext(template, request.context()))
@@ -173,6 +184,27 @@ public class TaskService {
                                         taskUuid, actor, reason))
                 .chain(() -> queries.findTask(pool, taskUuid))
                 .map(found -> found.orElseThrow());
+    }
+
+    private void checkContextSize(JsonNode context) {
+        long bytes = JsonBodies.utf8Length(JsonSupport.write(context));
+        if (bytes > limits.maxContextBytes()) {
+            throw new ApiException(
+                    400,
+                    "context_too_large",
+                    "Bad request",
+                    "$.context: the context has "
+                            + bytes
+                            + " bytes of JSON; the limit is "
+                            + limits.maxContextBytes()
+                            + " (tasker.api.max-context-bytes)",
+                    List.of("context has " + bytes + " bytes"),
+                    Map.of(
+                            "json_path",
+                            "$.context",
+                            "max_context_bytes",
+                            limits.maxContextBytes()));
+        }
     }
 
     private static void checkCancelled(UUID taskUuid, String outcome) {

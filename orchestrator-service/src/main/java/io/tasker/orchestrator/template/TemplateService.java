@@ -8,6 +8,7 @@ import io.tasker.messages.JsonSupport;
 import io.tasker.messages.QueueNames;
 import io.tasker.orchestrator.config.OrchestratorConfig;
 import io.tasker.orchestrator.rest.ApiException;
+import io.tasker.orchestrator.rest.JsonBodies;
 import io.tasker.orchestrator.template.TemplateRepository.StoredTemplate;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +29,7 @@ public class TemplateService {
     private final TemplateRepository repository;
     private final TemplateValidator validator;
     private final TemplateDocuments documents;
+    private final JsonBodies bodies;
     private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -39,12 +41,14 @@ public class TemplateService {
             Pool pool,
             TemplateRepository repository,
             OrchestratorConfig config,
-            InputSchemas schemas) {
+            InputSchemas schemas,
+            JsonBodies bodies) {
         this.pool = pool;
         this.repository = repository;
         this.validator =
                 new TemplateValidator(config.retry(), config.templates().limits(), schemas);
         this.documents = new TemplateDocuments(config.templates().limits());
+        this.bodies = bodies;
     }
 
     /**
@@ -55,12 +59,18 @@ public class TemplateService {
      */
     public Uni<Registration> register(String body, boolean yaml) {
         return Uni.createFrom()
-                .item(() -> validated(documents.parse(body, yaml)))
+                .item(() -> validated(checked(documents.parse(body, yaml))))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(valid -> store(valid.document(), valid.result().template()));
     }
 
     private record Validated(JsonNode document, TemplateValidator.Result result) {}
+
+    /** The checks every API document gets (NUL characters, number sizes, depth, node count). */
+    private JsonNode checked(JsonNode document) {
+        bodies.check(document);
+        return document;
+    }
 
     private Validated validated(JsonNode document) {
         TemplateValidator.Result result = validator.validate(document);

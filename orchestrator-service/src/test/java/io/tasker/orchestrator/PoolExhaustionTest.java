@@ -1,0 +1,93 @@
+package io.tasker.orchestrator;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.anyOf;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With every pool connection taken, task creation answers 503 with Retry-After: at once when the
+ * wait queue is full, after the connection timeout otherwise; never a 500 or a hang.
+ */
+@QuarkusTest
+@TestProfile(PoolExhaustionTest.OneConnection.class)
+@QuarkusTestResource(value = DatabaseResource.class, restrictToAnnotatedClass = true)
+class PoolExhaustionTest {
+
+    /**
+     * One connection, one waiter at most, a short acquisition timeout, nothing in the background.
+     */
+    public static class OneConnection implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "quarkus.datasource.reactive.max-size", "1",
+                    "tasker.db.max-wait-queue-size", "1",
+                    "tasker.db.connection-timeout", "1s",
+                    "tasker.api.overload-retry-after", "2s",
+                    "tasker.api.max-namespace-backlog", "0",
+                    "tasker.results.enabled", "false",
+                    "tasker.staleness.enabled", "false",
+                    "tasker.metrics.queue-refresh-interval", "1h");
+        }
+    }
+
+    @Inject Pool pool;
+
+    @Test
+    void an_exhausted_pool_is_a_503_with_retry_after_and_writes_no_task() throws Exception {
+        given().contentType("application/json")
+                .body(
+                        "{\"namespace\": \"pool\", \"name\": \"one\", \"version\": \"1.0.0\","
+                                + " \"steps\": [{\"name\": \"a\", \"handler\": \"examples.noop\"}]}")
+                .post("/v1/templates")
+                .then()
+                .statusCode(anyOf(equalTo(200), equalTo(201)));
+        long before = Sql.count("SELECT count(*) FROM tasker.tasks");
+
+        SqlConnection held = pool.getConnection().await().atMost(Duration.ofSeconds(10));
+        List<Response> answers;
+        try {
+            // One request waits in the queue (and times out), the other finds the queue full.
+            CompletableFuture<Response> first = CompletableFuture.supplyAsync(() -> create(1));
+            CompletableFuture<Response> second = CompletableFuture.supplyAsync(() -> create(2));
+            answers = List.of(first.get(), second.get());
+        } finally {
+            held.closeAndAwait();
+        }
+        for (Response r : answers) {
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.contentType()).startsWith("application/problem+json");
+            assertThat(r.header("Retry-After")).isEqualTo("2");
+            assertThat(r.<String>path("code")).isEqualTo("database_busy");
+            assertThat(r.<Integer>path("status")).isEqualTo(503);
+        }
+        assertThat(Sql.count("SELECT count(*) FROM tasker.tasks")).isEqualTo(before);
+
+        // With the connection back, the same request succeeds.
+        assertThat(create(1).statusCode()).isEqualTo(201);
+    }
+
+    private static Response create(int n) {
+        return given().contentType("application/json")
+                .body(
+                        "{\"namespace\": \"pool\", \"name\": \"one\", \"context\": {\"n\": "
+                                + n
+                                + "}}")
+                .post("/v1/tasks");
+    }
+}
