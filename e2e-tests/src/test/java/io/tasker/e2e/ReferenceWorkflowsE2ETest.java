@@ -247,6 +247,15 @@ class ReferenceWorkflowsE2ETest {
                 .contains("tasker_step_execution_seconds_bucket{namespace=\"examples\",le=");
     }
 
+    @Test
+    void the_worker_serves_health_and_metrics_but_no_api_description() {
+        assertThat(cluster.get(worker.baseUrl() + "/q/health/ready").statusCode()).isEqualTo(200);
+        assertThat(cluster.get(worker.baseUrl() + "/q/health/live").statusCode()).isEqualTo(200);
+        assertThat(worker.metrics()).contains("jvm_memory_used_bytes");
+        assertThat(cluster.get(worker.baseUrl() + "/q/openapi").statusCode()).isEqualTo(404);
+        assertThat(cluster.get(orchestrator.baseUrl() + "/q/openapi").statusCode()).isEqualTo(200);
+    }
+
     // --- helpers ------------------------------------------------------------------------------
 
     private JsonNode runToCompletion(String name) {

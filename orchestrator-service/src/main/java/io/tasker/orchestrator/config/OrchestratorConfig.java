@@ -34,6 +34,45 @@ public interface OrchestratorConfig {
         /** What a template may contain; a template beyond any of these is a 400 at registration. */
         Limits limits();
 
+        /** The in-memory caches of template lookups and compiled input schemas. */
+        Cache cache();
+
+        /**
+         * Bounds of the template caches. Exact versions are immutable, so only "latest" lookups
+         * need a short life: another orchestrator may register a newer version at any time.
+         */
+        interface Cache {
+            /**
+             * How long a "latest version" lookup (a task created without a version) is reused
+             * before the database is asked again (default 5s): a newer version registered by
+             * another orchestrator is used after at most this long. 0 disables the reuse.
+             */
+            @WithDefault("5s")
+            Duration latestTtl();
+
+            /**
+             * How long an exact template version stays cached after its last use (default 1h).
+             * Versions never change, so this only frees the memory of templates no longer used.
+             */
+            @WithDefault("1h")
+            Duration versionIdle();
+
+            /**
+             * Template lookups kept per kind, "latest" and exact versions (default 1000 each); the
+             * least valuable entry is dropped beyond it.
+             */
+            @WithDefault("1000")
+            int maxEntries();
+
+            /**
+             * Compiled input schemas kept, one per template version with tasks being created
+             * (default 1000); beyond it the least valuable is dropped and compiled again on its
+             * next use.
+             */
+            @WithDefault("1000")
+            int maxSchemas();
+        }
+
         /** Bounds on a template document, its step graph and its input schema. */
         interface Limits {
             /**

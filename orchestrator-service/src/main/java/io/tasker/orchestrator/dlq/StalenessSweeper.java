@@ -1,14 +1,14 @@
 package io.tasker.orchestrator.dlq;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.ScheduledExecution;
+import io.smallrye.mutiny.Uni;
 import io.tasker.orchestrator.config.OrchestratorConfig;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,38 +22,43 @@ public class StalenessSweeper {
     private static final Logger LOG = Logger.getLogger(StalenessSweeper.class);
     private static final String SWEEP = "SELECT tasker.sweep_stale_tasks($1::integer)";
 
-    private final Vertx vertx;
     private final Pool pool;
     private final OrchestratorConfig.Staleness config;
     private final MeterRegistry metrics;
-    private volatile long timer = -1;
 
-    public StalenessSweeper(
-            Vertx vertx, Pool pool, OrchestratorConfig config, MeterRegistry metrics) {
-        this.vertx = vertx;
+    public StalenessSweeper(Pool pool, OrchestratorConfig config, MeterRegistry metrics) {
         this.pool = pool;
         this.config = config.staleness();
         this.metrics = metrics;
     }
 
-    void onStart(@Observes StartupEvent event) {
-        if (config.enabled()) {
-            timer = vertx.setPeriodic(config.interval().toMillis(), id -> sweep());
-        }
+    /**
+     * The first sweep waits one interval, as the instance has just started. A sweep still running
+     * when the next is due (a slow database) makes the scheduler skip that one rather than pile up
+     * concurrent sweeps. A failure is logged and never fails the job: the next interval retries.
+     */
+    @Scheduled(
+            identity = "tasker-staleness-sweep",
+            every = "${tasker.staleness.interval:60s}",
+            delayed = "${tasker.staleness.interval:60s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = StalenessSweeper.Disabled.class)
+    Uni<Void> scheduledSweep() {
+        return sweep().onFailure()
+                .recoverWithItem(
+                        e -> {
+                            LOG.warnf("staleness sweep failed: %s", e.getMessage());
+                            return 0;
+                        })
+                .replaceWithVoid();
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
-    }
-
-    void sweep() {
-        pool.preparedQuery(SWEEP)
+    /** One sweep; the number of tasks it moved to the DLQ. */
+    Uni<Integer> sweep() {
+        return pool.preparedQuery(SWEEP)
                 .execute(Tuple.of(config.batchSize()))
                 .map(rows -> rows.iterator().next().getInteger(0))
-                .subscribe()
-                .with(
+                .invoke(
                         moved -> {
                             if (moved > 0) {
                                 metrics.counter("tasker_tasks_stale_total").increment(moved);
@@ -61,7 +66,22 @@ public class StalenessSweeper {
                                         "staleness sweep moved %d task(s) to the DLQ and to error",
                                         moved);
                             }
-                        },
-                        e -> LOG.warnf("staleness sweep failed: %s", e.getMessage()));
+                        });
+    }
+
+    /** Skips every sweep of an instance started with {@code tasker.staleness.enabled=false}. */
+    @Singleton
+    public static class Disabled implements Scheduled.SkipPredicate {
+
+        private final boolean enabled;
+
+        public Disabled(OrchestratorConfig config) {
+            this.enabled = config.staleness().enabled();
+        }
+
+        @Override
+        public boolean test(ScheduledExecution execution) {
+            return !enabled;
+        }
     }
 }

@@ -1,6 +1,8 @@
 package io.tasker.orchestrator.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.networknt.schema.AbsoluteIri;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -31,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * JSON Schema (2020-12) checks: of a template's input_schema, and of a task's context against it. A
@@ -63,7 +64,7 @@ public class InputSchemas {
     private final OrchestratorConfig.Templates.Limits limits;
     private final JsonSchemaFactory factory;
     private final SchemaValidatorsConfig validatorsConfig;
-    private final Map<UUID, Compiled> compiled = new ConcurrentHashMap<>();
+    private final Cache<UUID, Compiled> compiled;
     private volatile JsonSchema metaSchema;
 
     /** A template's compiled schema, and whether validating against it runs regular expressions. */
@@ -71,11 +72,19 @@ public class InputSchemas {
 
     @Inject
     public InputSchemas(OrchestratorConfig config) {
-        this(config.templates().limits());
+        this(config.templates().limits(), config.templates().cache().maxSchemas());
     }
 
+    /** With the default bound of compiled schemas (1000, tasker.templates.cache.max-schemas). */
     InputSchemas(OrchestratorConfig.Templates.Limits limits) {
+        this(limits, 1000);
+    }
+
+    InputSchemas(OrchestratorConfig.Templates.Limits limits, int maxCompiledSchemas) {
         this.limits = limits;
+        // A template version never changes, so its compiled schema stays valid: only the number
+        // kept is bounded, and a dropped one is compiled again on its next use.
+        this.compiled = Caffeine.newBuilder().maximumSize(maxCompiledSchemas).build();
         this.factory =
                 JsonSchemaFactory.getInstance(
                         SpecVersion.VersionFlag.V202012,
@@ -127,8 +136,7 @@ public class InputSchemas {
      */
     public Uni<Void> requireValidContext(StoredTemplate template, JsonNode context) {
         Compiled schema =
-                compiled.computeIfAbsent(
-                        template.namedTaskUuid(), id -> compile(template.inputSchema()));
+                compiled.get(template.namedTaskUuid(), id -> compile(template.inputSchema()));
         Uni<Void> check =
                 Uni.createFrom()
                         .item(
@@ -171,6 +179,12 @@ public class InputSchemas {
                             + limits.patternMatchBudget().toMillis()
                             + "ms for the whole context, tasker.templates.limits.pattern-match-budget)");
         }
+    }
+
+    /** Compiled schemas held now, after pending evictions (for tests). */
+    long compiledSchemas() {
+        compiled.cleanUp();
+        return compiled.estimatedSize();
     }
 
     private Compiled compile(JsonNode schema) {

@@ -30,12 +30,7 @@ public class TemplateService {
     private final TemplateValidator validator;
     private final TemplateDocuments documents;
     private final JsonBodies bodies;
-    private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static final long LATEST_TTL_NANOS = 5_000_000_000L;
-
-    private record Cached(StoredTemplate template, long at) {}
+    private final TemplateCache cache;
 
     public TemplateService(
             Pool pool,
@@ -49,6 +44,7 @@ public class TemplateService {
                 new TemplateValidator(config.retry(), config.templates().limits(), schemas);
         this.documents = new TemplateDocuments(config.templates().limits());
         this.bodies = bodies;
+        this.cache = new TemplateCache(config.templates().cache());
     }
 
     /**
@@ -115,8 +111,7 @@ public class TemplateService {
                                                                                                 .isPresent()))))
                 .invoke(
                         r -> {
-                            cache.keySet()
-                                    .removeIf(k -> k.startsWith(namespace + "/" + name + "@"));
+                            cache.registered(namespace, name);
                             if (r.created()) {
                                 LOG.infof("registered template %s/%s@%s", namespace, name, version);
                             }
@@ -160,23 +155,19 @@ public class TemplateService {
 
     /**
      * The named version, or the highest registered version when version is null. Versions are
-     * immutable, so a named version is cached for good; "latest" is cached for {@link
-     * #LATEST_TTL_NANOS} since another orchestrator may register a newer version.
+     * immutable, so a named version is cached until unused for a while; "latest" only for {@code
+     * tasker.templates.cache.latest-ttl} since another orchestrator may register a newer version.
      */
     public Uni<StoredTemplate> resolve(String namespace, String name, String version) {
-        String key = namespace + "/" + name + "@" + (version == null ? "" : version);
-        Cached cached = cache.get(key);
-        if (cached != null
-                && (version != null || System.nanoTime() - cached.at() < LATEST_TTL_NANOS)) {
-            return Uni.createFrom().item(cached.template());
+        java.util.Optional<StoredTemplate> cached = cache.get(namespace, name, version);
+        if (cached.isPresent()) {
+            return Uni.createFrom().item(cached.get());
         }
         Uni<java.util.Optional<StoredTemplate>> found =
                 version == null
                         ? repository.findLatest(pool, namespace, name)
                         : repository.find(pool, namespace, name, version);
-        found =
-                found.invoke(
-                        f -> f.ifPresent(t -> cache.put(key, new Cached(t, System.nanoTime()))));
+        found = found.invoke(f -> f.ifPresent(t -> cache.put(namespace, name, version, t)));
         return found.map(
                 f ->
                         f.orElseThrow(

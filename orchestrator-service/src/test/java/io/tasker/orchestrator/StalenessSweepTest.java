@@ -1,0 +1,93 @@
+package io.tasker.orchestrator;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.scheduler.Scheduler;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** The staleness sweep runs on the Quarkus scheduler every tasker.staleness.interval. */
+@QuarkusTest
+@TestProfile(StalenessSweepTest.EverySecond.class)
+@QuarkusTestResource(value = DatabaseResource.class, restrictToAnnotatedClass = true)
+class StalenessSweepTest {
+
+    public static class EverySecond implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("tasker.staleness.interval", "1s");
+        }
+    }
+
+    @Inject Scheduler scheduler;
+
+    @Test
+    void the_sweep_is_a_scheduled_job_of_this_instance() {
+        assertThat(scheduler.getScheduledJob("tasker-staleness-sweep")).isNotNull();
+    }
+
+    @Test
+    void a_task_older_than_its_lifecycle_limit_is_swept_to_the_dlq_and_to_error()
+            throws SQLException {
+        given().contentType("application/json")
+                .body(
+                        "{\"namespace\": \"stale_test\", \"name\": \"forgotten\", \"version\": \"1.0.0\","
+                                + " \"lifecycle\": {\"max_duration_minutes\": 5},"
+                                + " \"steps\": [{\"name\": \"a\", \"handler\": \"examples.noop\"}]}")
+                .post("/v1/templates")
+                .then()
+                .statusCode(201);
+        String id =
+                given().contentType("application/json")
+                        .body(
+                                "{\"namespace\": \"stale_test\", \"name\": \"forgotten\", \"context\": {}}")
+                        .post("/v1/tasks")
+                        .then()
+                        .statusCode(201)
+                        .extract()
+                        .path("task_uuid");
+        try (Connection c = DatabaseResource.database.connect();
+                PreparedStatement s =
+                        c.prepareStatement(
+                                "UPDATE tasker.tasks SET created_at = now() - interval '10 minutes'"
+                                        + " WHERE task_uuid = ?::uuid")) {
+            s.setString(1, id);
+            assertThat(s.executeUpdate()).isEqualTo(1);
+        }
+
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                given().get("/v1/tasks/" + id)
+                                                        .then()
+                                                        .extract()
+                                                        .<String>path("status"))
+                                        .isEqualTo("error"));
+        JsonPath dlq =
+                given().get("/v1/dlq?resolution_status=pending")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath();
+        List<String> reasons =
+                dlq.getList("dlq_entries.findAll { it.task_uuid == '" + id + "' }.reason");
+        assertThat(reasons).containsExactly("staleness_timeout");
+        assertThat(given().get("/q/metrics").then().extract().asString())
+                .containsPattern("tasker_tasks_stale_total(\\{[^}]*\\})? [1-9]");
+    }
+}
