@@ -52,6 +52,7 @@ class PgmqContractTest {
     private static Vertx vertx;
     private static Pool pool;
     private static PgmqClient pgmq;
+    private static PgmqTestClient pgmqTest;
 
     @BeforeAll
     static void startDatabaseAndPool() {
@@ -64,6 +65,7 @@ class PgmqContractTest {
                         .using(vertx)
                         .build();
         pgmq = new PgmqClient(pool);
+        pgmqTest = new PgmqTestClient(pool);
     }
 
     @AfterAll
@@ -79,9 +81,9 @@ class PgmqContractTest {
     @Test
     void sent_messages_are_read_oldest_first_with_their_bodies() {
         String queue = newQueue("order");
-        long first = result(pgmq.send(queue, body(1), 0));
-        long second = result(pgmq.send(queue, body(2), 0));
-        long third = result(pgmq.send(queue, body(3), 0));
+        long first = result(pgmqTest.send(queue, body(1), 0));
+        long second = result(pgmqTest.send(queue, body(2), 0));
+        long third = result(pgmqTest.send(queue, body(3), 0));
 
         List<QueueMessage> firstTwo = result(pgmq.read(queue, LONG_VT, 2));
         List<QueueMessage> rest = result(pgmq.read(queue, LONG_VT, 10));
@@ -96,7 +98,7 @@ class PgmqContractTest {
     @Test
     void a_read_message_is_hidden_until_its_vt_passes_and_then_read_again() {
         String queue = newQueue("vt");
-        long id = result(pgmq.send(queue, body(1), 0));
+        long id = result(pgmqTest.send(queue, body(1), 0));
 
         QueueMessage firstRead = single(result(pgmq.read(queue, 1, 1)));
         List<QueueMessage> whileHidden = result(pgmq.read(queue, 1, 1));
@@ -114,7 +116,7 @@ class PgmqContractTest {
     @Test
     void a_delayed_message_stays_invisible_until_its_delay_passes() {
         String queue = newQueue("delay");
-        long id = result(pgmq.send(queue, body(1), 2));
+        long id = result(pgmqTest.send(queue, body(1), 2));
 
         List<QueueMessage> beforeDelay = result(pgmq.read(queue, LONG_VT, 1));
         QueueMessage afterDelay = awaitOneMessage(queue);
@@ -129,13 +131,13 @@ class PgmqContractTest {
     @Test
     void delete_removes_a_message_and_archive_moves_it_to_the_archive_table() {
         String queue = newQueue("del_arch");
-        long deleted = result(pgmq.send(queue, body(1), 0));
-        long archived = result(pgmq.send(queue, body(2), 0));
+        long deleted = result(pgmqTest.send(queue, body(1), 0));
+        long archived = result(pgmqTest.send(queue, body(2), 0));
 
         assertThat(result(pgmq.delete(queue, deleted))).isTrue();
         assertThat(result(pgmq.delete(queue, deleted))).isFalse();
-        assertThat(result(pgmq.archive(queue, archived))).isTrue();
-        assertThat(result(pgmq.archive(queue, archived))).isFalse();
+        assertThat(result(pgmqTest.archive(queue, archived))).isTrue();
+        assertThat(result(pgmqTest.archive(queue, archived))).isFalse();
 
         assertThat(result(pgmq.read(queue, LONG_VT, 10))).isEmpty();
         List<Row> archive = archiveRows(queue, List.of(deleted, archived));
@@ -149,10 +151,11 @@ class PgmqContractTest {
         String queue = newQueue("batch");
         List<JsonObject> bodies = IntStream.range(0, 5).mapToObj(PgmqContractTest::body).toList();
 
-        List<Long> ids = result(pgmq.sendBatch(queue, bodies, 0));
+        List<Long> ids = result(pgmqTest.sendBatch(queue, bodies, 0));
         List<QueueMessage> read = result(pgmq.read(queue, LONG_VT, 10));
-        List<Long> deleted = result(pgmq.deleteBatch(queue, List.of(ids.get(0), ids.get(1), -1L)));
-        List<Long> archived = result(pgmq.archiveBatch(queue, List.of(ids.get(2), ids.get(3))));
+        List<Long> deleted =
+                result(pgmqTest.deleteBatch(queue, List.of(ids.get(0), ids.get(1), -1L)));
+        List<Long> archived = result(pgmqTest.archiveBatch(queue, List.of(ids.get(2), ids.get(3))));
 
         assertThat(ids).hasSize(5).isSorted().doesNotHaveDuplicates();
         assertThat(read).extracting(QueueMessage::msgId).containsExactlyElementsOf(ids);
@@ -162,19 +165,19 @@ class PgmqContractTest {
         assertThat(archiveRows(queue, ids))
                 .extracting(row -> row.getLong("msg_id"))
                 .containsExactlyInAnyOrder(ids.get(2), ids.get(3));
-        assertThat(result(pgmq.metrics(queue)).queueLength()).isEqualTo(1);
-        assertThat(result(pgmq.sendBatch(queue, List.of(), 0))).isEmpty();
-        assertThat(result(pgmq.deleteBatch(queue, List.of()))).isEmpty();
-        assertThat(result(pgmq.archiveBatch(queue, List.of()))).isEmpty();
+        assertThat(result(pgmqTest.metrics(queue)).queueLength()).isEqualTo(1);
+        assertThat(result(pgmqTest.sendBatch(queue, List.of(), 0))).isEmpty();
+        assertThat(result(pgmqTest.deleteBatch(queue, List.of()))).isEmpty();
+        assertThat(result(pgmqTest.archiveBatch(queue, List.of()))).isEmpty();
     }
 
     @Test
     void set_vt_extends_the_invisibility_of_a_read_message() {
         String queue = newQueue("set_vt");
-        long id = result(pgmq.send(queue, body(1), 0));
+        long id = result(pgmqTest.send(queue, body(1), 0));
         QueueMessage read = single(result(pgmq.read(queue, 1, 1)));
 
-        QueueMessage extended = result(pgmq.setVt(queue, id, 30)).orElseThrow();
+        QueueMessage extended = result(pgmqTest.setVt(queue, id, 30)).orElseThrow();
 
         assertThat(extended.msgId()).isEqualTo(id);
         assertThat(extended.vt()).isAfterOrEqualTo(read.vt().plusSeconds(20));
@@ -184,25 +187,25 @@ class PgmqContractTest {
                 .pollInterval(POLL)
                 .until(() -> result(pgmq.read(queue, LONG_VT, 1)).isEmpty());
 
-        result(pgmq.setVt(queue, id, 0));
+        result(pgmqTest.setVt(queue, id, 0));
         QueueMessage readAgain = awaitOneMessage(queue);
         assertThat(readAgain.msgId()).isEqualTo(id);
         assertThat(readAgain.readCt()).isEqualTo(2);
-        assertThat(result(pgmq.setVt(queue, Long.MAX_VALUE, 10))).isEmpty();
+        assertThat(result(pgmqTest.setVt(queue, Long.MAX_VALUE, 10))).isEmpty();
     }
 
     @Test
     void metrics_count_queued_and_ever_sent_messages_and_list_every_queue() {
         String queue = newQueue("metrics");
-        QueueMetrics empty = result(pgmq.metrics(queue));
-        result(pgmq.send(queue, body(1), 0));
-        result(pgmq.sendBatch(queue, List.of(body(2), body(3)), 0));
+        QueueMetrics empty = result(pgmqTest.metrics(queue));
+        result(pgmqTest.send(queue, body(1), 0));
+        result(pgmqTest.sendBatch(queue, List.of(body(2), body(3)), 0));
         QueueMessage taken = single(result(pgmq.read(queue, LONG_VT, 1)));
         result(pgmq.delete(queue, taken.msgId()));
 
-        QueueMetrics metrics = result(pgmq.metrics(queue));
+        QueueMetrics metrics = result(pgmqTest.metrics(queue));
         List<QueueMetrics> all = result(pgmq.metricsAll());
-        List<QueueInfo> queues = result(pgmq.listQueues());
+        List<QueueInfo> queues = result(pgmqTest.listQueues());
 
         assertThat(empty.queueLength()).isZero();
         assertThat(empty.totalMessages()).isZero();
@@ -229,12 +232,12 @@ class PgmqContractTest {
     @Test
     void purge_deletes_every_queued_message() {
         String queue = newQueue("purge");
-        result(pgmq.sendBatch(queue, List.of(body(1), body(2), body(3)), 0));
-        result(pgmq.send(queue, body(4), 30));
+        result(pgmqTest.sendBatch(queue, List.of(body(1), body(2), body(3)), 0));
+        result(pgmqTest.send(queue, body(4), 30));
 
-        assertThat(result(pgmq.purge(queue))).isEqualTo(4);
+        assertThat(result(pgmqTest.purge(queue))).isEqualTo(4);
         assertThat(result(pgmq.read(queue, LONG_VT, 10))).isEmpty();
-        assertThat(result(pgmq.metrics(queue)).queueLength()).isZero();
+        assertThat(result(pgmqTest.metrics(queue)).queueLength()).isZero();
     }
 
     @Test
@@ -245,15 +248,15 @@ class PgmqContractTest {
         try {
             for (int round = 0; round < 4; round++) {
                 List<JsonObject> bodies = IntStream.range(0, 50).mapToObj(i -> body(i)).toList();
-                Set<Long> sent = new HashSet<>(result(pgmq.sendBatch(queue, bodies, 0)));
+                Set<Long> sent = new HashSet<>(result(pgmqTest.sendBatch(queue, bodies, 0)));
                 List<Long> received = new ArrayList<>();
                 while (true) {
                     List<List<QueueMessage>> both =
                             result(
                                     Uni.join()
                                             .all(
-                                                    pgmq.read(first, queue, LONG_VT, 5),
-                                                    pgmq.read(second, queue, LONG_VT, 5))
+                                                    new PgmqClient(first).read(queue, LONG_VT, 5),
+                                                    new PgmqClient(second).read(queue, LONG_VT, 5))
                                             .andFailFast());
                     if (both.get(0).isEmpty() && both.get(1).isEmpty()) {
                         break;
@@ -274,12 +277,12 @@ class PgmqContractTest {
         String queue = newQueue("skip_locked");
         List<Long> ids =
                 result(
-                        pgmq.sendBatch(
+                        pgmqTest.sendBatch(
                                 queue, IntStream.range(0, 10).mapToObj(i -> body(i)).toList(), 0));
         SqlConnection holder = result(pool.getConnection());
         try {
             Transaction tx = result(holder.begin());
-            List<QueueMessage> locked = result(pgmq.read(holder, queue, LONG_VT, 5));
+            List<QueueMessage> locked = result(new PgmqClient(holder).read(queue, LONG_VT, 5));
 
             // Must not wait for the open transaction: the locked rows are skipped.
             List<QueueMessage> others = result(pgmq.read(queue, LONG_VT, 10));
@@ -306,13 +309,13 @@ class PgmqContractTest {
         String missing = "never_created_" + QUEUE_COUNTER.incrementAndGet();
         List<Function<String, Uni<?>>> operations =
                 List.of(
-                        q -> pgmq.send(q, body(1), 0),
-                        q -> pgmq.sendBatch(q, List.of(body(1)), 0),
+                        q -> pgmqTest.send(q, body(1), 0),
+                        q -> pgmqTest.sendBatch(q, List.of(body(1)), 0),
                         q -> pgmq.read(q, LONG_VT, 1),
                         q -> pgmq.delete(q, 1L),
-                        q -> pgmq.archive(q, 1L),
-                        q -> pgmq.purge(q),
-                        q -> pgmq.metrics(q));
+                        q -> pgmqTest.archive(q, 1L),
+                        q -> pgmqTest.purge(q),
+                        q -> pgmqTest.metrics(q));
 
         for (Function<String, Uni<?>> operation : operations) {
             assertThatThrownBy(() -> result(operation.apply(missing)))
@@ -324,14 +327,14 @@ class PgmqContractTest {
     @Test
     void a_dropped_queue_is_gone() {
         String queue = newQueue("dropped");
-        result(pgmq.send(queue, body(1), 0));
+        result(pgmqTest.send(queue, body(1), 0));
 
-        assertThat(result(pgmq.dropQueue(queue))).isTrue();
+        assertThat(result(pgmqTest.dropQueue(queue))).isTrue();
 
-        assertThat(result(pgmq.listQueues()))
+        assertThat(result(pgmqTest.listQueues()))
                 .extracting(QueueInfo::queueName)
                 .doesNotContain(queue);
-        assertThatThrownBy(() -> result(pgmq.send(queue, body(2), 0)))
+        assertThatThrownBy(() -> result(pgmqTest.send(queue, body(2), 0)))
                 .isInstanceOfSatisfying(
                         PgException.class, e -> assertThat(e.getSqlState()).isEqualTo("42P01"));
     }
@@ -341,8 +344,13 @@ class PgmqContractTest {
         List<String> calls = new CopyOnWriteArrayList<>();
         io.vertx.sqlclient.Pool recording = recordingPool(calls);
         PgmqClient onPool = new PgmqClient(Pool.newInstance(recording));
-        SqlClient client = SqlClient.newInstance(recording);
-        List<Function<String, Uni<?>>> operations = everyQueueOperation(onPool, client);
+        PgmqClient onClient = new PgmqClient(SqlClient.newInstance(recording));
+        List<Function<String, Uni<?>>> operations = new ArrayList<>();
+        operations.addAll(
+                everyQueueOperation(onPool, new PgmqTestClient(Pool.newInstance(recording))));
+        operations.addAll(
+                everyQueueOperation(
+                        onClient, new PgmqTestClient(SqlClient.newInstance(recording))));
         List<String> badNames =
                 Arrays.asList(
                         "bad-name",
@@ -384,9 +392,9 @@ class PgmqContractTest {
                                 pgmq.createQueue(queue),
                                 pgmq.createQueue(queue))
                         .andFailFast());
-        long id = result(pgmq.send(queue, body(1), 0));
+        long id = result(pgmqTest.send(queue, body(1), 0));
 
-        assertThat(result(pgmq.listQueues()))
+        assertThat(result(pgmqTest.listQueues()))
                 .extracting(QueueInfo::queueName)
                 .containsOnlyOnce(queue);
         assertThat(notifyTriggers(queue)).isEqualTo(1);
@@ -439,7 +447,7 @@ class PgmqContractTest {
             int before = wakeups.get();
             int quietBefore = quietWakeups.get();
 
-            result(pgmq.send(queue, body(1), 0));
+            result(pgmqTest.send(queue, body(1), 0));
 
             await().atMost(TIMEOUT).pollInterval(POLL).until(() -> wakeups.get() > before);
             assertThat(quietWakeups.get()).isEqualTo(quietBefore);
@@ -469,7 +477,7 @@ class PgmqContractTest {
                     .pollInterval(POLL)
                     .until(() -> listener.connected() && wakeups.get() > beforeKill);
             int beforeSend = wakeups.get();
-            result(pgmq.send(queue, body(1), 0));
+            result(pgmqTest.send(queue, body(1), 0));
             await().atMost(TIMEOUT).pollInterval(POLL).until(() -> wakeups.get() > beforeSend);
         } finally {
             result(listener.close());
@@ -477,34 +485,22 @@ class PgmqContractTest {
     }
 
     private static List<Function<String, Uni<?>>> everyQueueOperation(
-            PgmqClient client, SqlClient sql) {
+            PgmqClient client, PgmqTestClient testClient) {
         List<JsonObject> msgs = List.of(body(1));
         List<Long> ids = List.of(1L);
         return List.of(
                 q -> client.createQueue(q),
-                q -> client.createQueue(sql, q),
-                q -> client.dropQueue(q),
-                q -> client.dropQueue(sql, q),
-                q -> client.send(q, body(1), 0),
-                q -> client.send(sql, q, body(1), 0),
-                q -> client.sendBatch(q, msgs, 0),
-                q -> client.sendBatch(sql, q, msgs, 0),
                 q -> client.read(q, 30, 1),
-                q -> client.read(sql, q, 30, 1),
                 q -> client.delete(q, 1L),
-                q -> client.delete(sql, q, 1L),
-                q -> client.deleteBatch(q, ids),
-                q -> client.deleteBatch(sql, q, ids),
-                q -> client.archive(q, 1L),
-                q -> client.archive(sql, q, 1L),
-                q -> client.archiveBatch(q, ids),
-                q -> client.archiveBatch(sql, q, ids),
-                q -> client.setVt(q, 1L, 30),
-                q -> client.setVt(sql, q, 1L, 30),
-                q -> client.purge(q),
-                q -> client.purge(sql, q),
-                q -> client.metrics(q),
-                q -> client.metrics(sql, q));
+                q -> testClient.dropQueue(q),
+                q -> testClient.send(q, body(1), 0),
+                q -> testClient.sendBatch(q, msgs, 0),
+                q -> testClient.deleteBatch(q, ids),
+                q -> testClient.archive(q, 1L),
+                q -> testClient.archiveBatch(q, ids),
+                q -> testClient.setVt(q, 1L, 30),
+                q -> testClient.purge(q),
+                q -> testClient.metrics(q));
     }
 
     /** A Vert.x pool whose every call is recorded and fails: proof that no SQL was attempted. */
