@@ -79,6 +79,14 @@ public final class Benchmark {
         this.profile = args.containsKey("profile");
     }
 
+    private static final String USAGE =
+            """
+            usage: ./bench [--quick] [--profile] [--repeats N] [--out DIR]
+                           [--db-url JDBC_URL --db-user USER --db-password PASSWORD]
+              Starts PostgreSQL (embedded unless --db-url), the orchestrator and workers as
+              separate processes, runs every scenario and writes
+              benchmark/results/benchmark-<time>.{json,md} (and latest.{json,md}).""";
+
     public static void main(String[] argv) throws Exception {
         Map<String, String> args = new LinkedHashMap<>();
         for (int i = 0; i < argv.length; i++) {
@@ -87,10 +95,16 @@ public final class Benchmark {
                 throw new IllegalArgumentException("unexpected argument " + a);
             }
             String key = a.substring(2);
+            if (key.equals("help")) {
+                System.out.println(USAGE);
+                return;
+            }
             if (key.equals("quick") || key.equals("profile")) {
                 args.put(key, "true");
-            } else {
+            } else if (i + 1 < argv.length) {
                 args.put(key, argv[++i]);
+            } else {
+                throw new IllegalArgumentException(a + " needs a value\n" + USAGE);
             }
         }
         Benchmark b = new Benchmark(args);

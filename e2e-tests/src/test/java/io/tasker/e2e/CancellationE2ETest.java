@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tasker.testsupport.ServiceProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,8 +43,8 @@ class CancellationE2ETest {
                     .build();
 
     private static Cluster cluster;
-    private static Cluster.Service orchestrator;
-    private static Cluster.Service worker;
+    private static ServiceProcess orchestrator;
+    private static ServiceProcess worker;
 
     @BeforeAll
     static void start() {
@@ -136,7 +137,7 @@ class CancellationE2ETest {
     }
 
     private static boolean discardLogged(String stepUuid) throws IOException {
-        return Files.readAllLines(worker.log).stream()
+        return Files.readAllLines(worker.logFile()).stream()
                 .anyMatch(
                         line ->
                                 line.contains("step_uuid=" + stepUuid)

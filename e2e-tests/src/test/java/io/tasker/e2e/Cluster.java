@@ -4,9 +4,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tasker.messages.JsonSupport;
+import io.tasker.testsupport.ServiceProcess;
 import io.tasker.testsupport.TestDatabase;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,74 +30,6 @@ import java.util.UUID;
  */
 public final class Cluster implements AutoCloseable {
 
-    /** A started service process. */
-    public final class Service {
-        final String name;
-        final Process process;
-        final int port;
-        final Path log;
-
-        Service(String name, Process process, int port, Path log) {
-            this.name = name;
-            this.process = process;
-            this.port = port;
-            this.log = log;
-        }
-
-        public String baseUrl() {
-            return "http://localhost:" + port;
-        }
-
-        public long pid() {
-            return process.pid();
-        }
-
-        public boolean alive() {
-            return process.isAlive();
-        }
-
-        /** Sends a signal (STOP, CONT, TERM...) with kill(1). */
-        public void signal(String name) throws Exception {
-            Process p =
-                    new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start();
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
-            }
-        }
-
-        /** SIGTERM and wait for the exit; returns the exit code. */
-        public int terminate(Duration within) throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException(this + " did not exit within " + within);
-            }
-            return process.exitValue();
-        }
-
-        public String log() {
-            try {
-                return Files.readString(log);
-            } catch (IOException e) {
-                return "";
-            }
-        }
-
-        /** kill -9: no shutdown hook, no drain. */
-        public void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor();
-        }
-
-        public String metrics() {
-            return Cluster.this.get(baseUrl() + "/q/metrics").body();
-        }
-
-        @Override
-        public String toString() {
-            return name + "(pid " + process.pid() + ", port " + port + ", log " + log + ")";
-        }
-    }
-
     private static final HttpClient HTTP =
             HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
@@ -107,7 +39,7 @@ public final class Cluster implements AutoCloseable {
     private final TestDatabase.Database db;
     private final Path root;
     private final Path logs;
-    private final List<Service> services = new ArrayList<>();
+    private final List<ServiceProcess> services = new ArrayList<>();
     private int sequence;
 
     public Cluster(String purpose) {
@@ -136,7 +68,7 @@ public final class Cluster implements AutoCloseable {
     }
 
     /** Starts an orchestrator that loads the reference templates, and waits until it is ready. */
-    public Service startOrchestrator(Map<String, String> extraEnv) {
+    public ServiceProcess startOrchestrator(Map<String, String> extraEnv) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("TASKER_TEMPLATES_PATH", templatesDir().toString());
         env.putAll(extraEnv);
@@ -144,66 +76,29 @@ public final class Cluster implements AutoCloseable {
     }
 
     /** Starts a worker serving the given namespaces, and waits until it is ready. */
-    public Service startWorker(String namespaces, Map<String, String> extraEnv) {
+    public ServiceProcess startWorker(String namespaces, Map<String, String> extraEnv) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("TASKER_WORKER_NAMESPACES", namespaces);
         env.putAll(extraEnv);
         return start("worker", "worker-service", env);
     }
 
-    private Service start(String kind, String module, Map<String, String> extraEnv) {
-        Path jar = root.resolve(module + "/target/quarkus-app/quarkus-run.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(
-                    jar
-                            + " is missing: package the services first (mvn verify runs them in order)");
-        }
-        int port = freePort();
+    private ServiceProcess start(String kind, String module, Map<String, String> extraEnv) {
         String name = kind + "-" + (++sequence);
-        Path log = logs.resolve(name + ".log");
-        List<String> cmd =
-                List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m",
-                        "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1",
-                        "-jar",
-                        jar.toString());
-        ProcessBuilder pb =
-                new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> env = pb.environment();
-        env.put("TASKER_DB_REACTIVE_URL", db.reactiveUrl());
-        env.put("TASKER_DB_JDBC_URL", db.jdbcUrl());
-        env.put("TASKER_DB_USER", db.user());
-        env.put("TASKER_DB_PASSWORD", db.password());
-        env.put("TASKER_HTTP_PORT", String.valueOf(port));
-        env.put("TASKER_WORKER_ID", name);
-        env.putAll(extraEnv);
-        try {
-            Service s = new Service(name, pb.start(), port, log);
-            services.add(s);
-            awaitReady(s);
-            return s;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + name, e);
-        }
-    }
-
-    public void awaitReady(Service s) {
-        await("ready: " + s)
-                .atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofMillis(250))
-                .until(
-                        () -> {
-                            if (!s.process.isAlive()) {
-                                throw new IllegalStateException(s + " exited:\n" + tail(s.log));
-                            }
-                            try {
-                                return get(s.baseUrl() + "/q/health/ready").statusCode() == 200;
-                            } catch (RuntimeException e) {
-                                return false;
-                            }
-                        });
+        ServiceProcess.Builder builder =
+                ServiceProcess.builder(name, ServiceProcess.packagedJar(root, module))
+                        .jvmOptions("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+                        .log(logs.resolve(name + ".log"))
+                        .env("TASKER_DB_REACTIVE_URL", db.reactiveUrl())
+                        .env("TASKER_DB_JDBC_URL", db.jdbcUrl())
+                        .env("TASKER_DB_USER", db.user())
+                        .env("TASKER_DB_PASSWORD", db.password())
+                        .env("TASKER_WORKER_ID", name)
+                        .env(extraEnv);
+        ServiceProcess s = builder.launch();
+        services.add(s);
+        s.awaitReady(Duration.ofSeconds(120));
+        return s;
     }
 
     // --- HTTP -----------------------------------------------------------------------------------
@@ -250,7 +145,7 @@ public final class Cluster implements AutoCloseable {
     // --- the task API, as the tests use it -------------------------------------------------------
 
     /** Registers a YAML template; a new or an identical version is fine. */
-    public void register(Service orchestrator, String yaml) {
+    public void register(ServiceProcess orchestrator, String yaml) {
         HttpResponse<String> r =
                 post(orchestrator.baseUrl() + "/v1/templates", "application/yaml", yaml);
         if (r.statusCode() != 200 && r.statusCode() != 201) {
@@ -260,7 +155,7 @@ public final class Cluster implements AutoCloseable {
     }
 
     /** Creates a task from a JSON request body and returns its uuid (the answer must be 201). */
-    public UUID createTask(Service orchestrator, String body) {
+    public UUID createTask(ServiceProcess orchestrator, String body) {
         HttpResponse<String> r =
                 post(orchestrator.baseUrl() + "/v1/tasks", "application/json", body);
         if (r.statusCode() != 201) {
@@ -270,7 +165,7 @@ public final class Cluster implements AutoCloseable {
     }
 
     /** Polls the task until it reaches the state (90 s at most) and returns its last view. */
-    public JsonNode awaitTaskStatus(Service orchestrator, UUID id, String status) {
+    public JsonNode awaitTaskStatus(ServiceProcess orchestrator, UUID id, String status) {
         JsonNode[] last = new JsonNode[1];
         await("task " + id + " " + status)
                 .atMost(Duration.ofSeconds(90))
@@ -328,41 +223,12 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops every service at once: SIGTERM to all, then SIGKILL to any still running after 20 s.
+     */
     @Override
     public void close() {
-        for (Service s : services) {
-            try {
-                s.signal("CONT");
-            } catch (Exception ignored) {
-                // already gone
-            }
-            s.process.destroy();
-        }
-        for (Service s : services) {
-            try {
-                if (!s.process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                    s.process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(no log)";
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        services.forEach(ServiceProcess::requestStop);
+        services.forEach(s -> s.stop(Duration.ofSeconds(20)));
     }
 }

@@ -3,6 +3,7 @@ package io.tasker.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tasker.testsupport.ServiceProcess;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,8 +25,8 @@ class ConcurrencyE2ETest {
 
     private static final int TASKS = 200;
     private static Cluster cluster;
-    private static List<Cluster.Service> orchestrators;
-    private static List<Cluster.Service> workers;
+    private static List<ServiceProcess> orchestrators;
+    private static List<ServiceProcess> workers;
 
     @BeforeAll
     static void start() {
@@ -52,7 +53,7 @@ class ConcurrencyE2ETest {
         ExecutorService clients = Executors.newFixedThreadPool(8);
         List<Future<Integer>> posts = new ArrayList<>();
         for (int i = 0; i < TASKS; i++) {
-            Cluster.Service target = orchestrators.get(i % 2);
+            ServiceProcess target = orchestrators.get(i % 2);
             String body =
                     "{\"namespace\": \"examples\", \"name\": \"diamond_workflow\", \"context\": {\"even_number\": "
                             + (2 * (i + 1))
@@ -109,7 +110,7 @@ class ConcurrencyE2ETest {
                 .isEqualTo(TASKS);
         // Handler invocations counted by the workers themselves: one per step, split across both.
         long invocations = 0;
-        for (Cluster.Service w : workers) {
+        for (ServiceProcess w : workers) {
             long mine = invocationsOf(w.metrics(), "examples.square_product");
             assertThat(mine).as("work reached " + w).isPositive();
             invocations += mine;

@@ -3,6 +3,7 @@ package io.tasker.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tasker.testsupport.ServiceProcess;
 import io.tasker.testsupport.TestDatabase;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -38,8 +39,8 @@ class DatabaseRestartE2ETest {
 
     @Test
     void services_survive_a_postgres_restart_under_load_without_being_restarted() throws Exception {
-        Cluster.Service orchestrator = cluster.startOrchestrator(Map.of());
-        Cluster.Service worker = cluster.startWorker("examples", Map.of());
+        ServiceProcess orchestrator = cluster.startOrchestrator(Map.of());
+        ServiceProcess worker = cluster.startWorker("examples", Map.of());
         for (int i = 0; i < 30; i++) {
             post(orchestrator, 2 * i + 2);
         }
@@ -87,7 +88,7 @@ class DatabaseRestartE2ETest {
                 .isEqualTo(40);
     }
 
-    private static void post(Cluster.Service orchestrator, int n) {
+    private static void post(ServiceProcess orchestrator, int n) {
         HttpResponse<String> r =
                 cluster.post(
                         orchestrator.baseUrl() + "/v1/tasks",
@@ -98,7 +99,7 @@ class DatabaseRestartE2ETest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     }
 
-    private static int readiness(Cluster.Service s) {
+    private static int readiness(ServiceProcess s) {
         try {
             return cluster.get(s.baseUrl() + "/q/health/ready").statusCode();
         } catch (RuntimeException e) {

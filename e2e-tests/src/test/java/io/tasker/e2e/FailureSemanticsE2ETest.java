@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tasker.testsupport.ServiceProcess;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class FailureSemanticsE2ETest {
 
     private static Cluster cluster;
-    private static Cluster.Service orchestrator;
+    private static ServiceProcess orchestrator;
 
     @BeforeAll
     static void start() {

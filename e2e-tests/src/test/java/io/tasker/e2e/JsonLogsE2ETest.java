@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tasker.messages.JsonSupport;
+import io.tasker.testsupport.ServiceProcess;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -18,8 +19,8 @@ import org.junit.jupiter.api.Test;
 class JsonLogsE2ETest {
 
     private static Cluster cluster;
-    private static Cluster.Service orchestrator;
-    private static Cluster.Service worker;
+    private static ServiceProcess orchestrator;
+    private static ServiceProcess worker;
 
     @BeforeAll
     static void start() {

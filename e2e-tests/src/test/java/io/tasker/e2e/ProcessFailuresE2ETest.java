@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tasker.testsupport.ServiceProcess;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -46,23 +47,23 @@ class ProcessFailuresE2ETest {
     void a_worker_killed_mid_step_loses_its_lease_and_another_worker_finishes_the_task()
             throws Exception {
         cluster = new Cluster("kill_worker");
-        Cluster.Service orchestrator = cluster.startOrchestrator(Map.of());
-        Cluster.Service first = cluster.startWorker("examples", FAST_LEASES);
+        ServiceProcess orchestrator = cluster.startOrchestrator(Map.of());
+        ServiceProcess first = cluster.startWorker("examples", FAST_LEASES);
         register(orchestrator, LONG_STEP);
         UUID id = create(orchestrator, "long_step");
         awaitStepClaimedBy(id, "blocking", first);
 
         first.kill();
-        Cluster.Service second = cluster.startWorker("examples", FAST_LEASES);
+        ServiceProcess second = cluster.startWorker("examples", FAST_LEASES);
         JsonNode task = awaitStatus(orchestrator, id, "complete");
 
         JsonNode blocking = step(task, "blocking");
         assertThat(blocking.get("attempts").asInt()).isEqualTo(2);
         assertThat(blocking.get("results").get("attempt").asInt()).isEqualTo(2);
         JsonNode history = blocking.get("attempt_history");
-        assertThat(history.get(0).get("worker_id").asText()).isEqualTo(first.name);
+        assertThat(history.get(0).get("worker_id").asText()).isEqualTo(first.name());
         assertThat(history.get(0).get("outcome").asText()).isEqualTo("lease_expired");
-        assertThat(history.get(1).get("worker_id").asText()).isEqualTo(second.name);
+        assertThat(history.get(1).get("worker_id").asText()).isEqualTo(second.name());
         assertThat(history.get(1).get("outcome").asText()).isEqualTo("success");
         // The survivor ran the blocking step once and the dependent once: nothing else was
         // repeated.
@@ -82,16 +83,16 @@ class ProcessFailuresE2ETest {
     @Test
     void a_paused_worker_resumed_after_its_lease_has_its_late_result_rejected() throws Exception {
         cluster = new Cluster("pause_worker");
-        Cluster.Service orchestrator = cluster.startOrchestrator(Map.of());
-        Cluster.Service paused = cluster.startWorker("examples", FAST_LEASES);
+        ServiceProcess orchestrator = cluster.startOrchestrator(Map.of());
+        ServiceProcess paused = cluster.startWorker("examples", FAST_LEASES);
         register(orchestrator, LONG_STEP);
         UUID id = create(orchestrator, "long_step");
         awaitStepClaimedBy(id, "blocking", paused);
 
-        paused.signal("STOP");
-        Cluster.Service winner = cluster.startWorker("examples", FAST_LEASES);
+        paused.pause();
+        ServiceProcess winner = cluster.startWorker("examples", FAST_LEASES);
         JsonNode task = awaitStatus(orchestrator, id, "complete");
-        paused.signal("CONT");
+        paused.resume();
 
         String stepUuid = step(task, "blocking").get("workflow_step_uuid").asText();
         await("late result rejected")
@@ -110,7 +111,7 @@ class ProcessFailuresE2ETest {
         assertThat(after.get("status").asText()).isEqualTo("complete");
         assertThat(blocking.get("results").get("attempt").asInt()).isEqualTo(2);
         assertThat(blocking.get("attempt_history").get(1).get("worker_id").asText())
-                .isEqualTo(winner.name);
+                .isEqualTo(winner.name());
         assertThat(stepStates(blocking)).endsWith("enqueued_for_orchestration", "complete");
         assertThat(stepStates(blocking).stream().filter("complete"::equals)).hasSize(1);
     }
@@ -118,8 +119,8 @@ class ProcessFailuresE2ETest {
     @Test
     void sigterm_lets_a_worker_finish_its_step_before_it_exits() throws Exception {
         cluster = new Cluster("drain_worker");
-        Cluster.Service orchestrator = cluster.startOrchestrator(Map.of());
-        Cluster.Service worker = cluster.startWorker("examples", Map.of());
+        ServiceProcess orchestrator = cluster.startOrchestrator(Map.of());
+        ServiceProcess worker = cluster.startWorker("examples", Map.of());
         register(
                 orchestrator,
                 """
@@ -139,7 +140,7 @@ class ProcessFailuresE2ETest {
         JsonNode busy = step(task, "busy");
         assertThat(busy.get("attempts").asInt()).isEqualTo(1);
         assertThat(busy.get("attempt_history").get(0).get("worker_id").asText())
-                .isEqualTo(worker.name);
+                .isEqualTo(worker.name());
         assertThat(worker.log()).contains("shutdown: all in-flight steps finished");
     }
 
@@ -148,8 +149,8 @@ class ProcessFailuresE2ETest {
         cluster = new Cluster("kill_orchestrator");
         Map<String, String> quickRedelivery =
                 Map.of("TASKER_RESULTS_VISIBILITY_TIMEOUT_SECONDS", "3");
-        Cluster.Service doomed = cluster.startOrchestrator(quickRedelivery);
-        Cluster.Service survivor = cluster.startOrchestrator(quickRedelivery);
+        ServiceProcess doomed = cluster.startOrchestrator(quickRedelivery);
+        ServiceProcess survivor = cluster.startOrchestrator(quickRedelivery);
         cluster.startWorker("examples", Map.of());
         for (int i = 0; i < 100; i++) {
             HttpResponse<String> r =
@@ -188,18 +189,18 @@ class ProcessFailuresE2ETest {
 
     // --- helpers ------------------------------------------------------------------------------
 
-    private void register(Cluster.Service orchestrator, String yaml) {
+    private void register(ServiceProcess orchestrator, String yaml) {
         cluster.register(orchestrator, yaml);
     }
 
-    private UUID create(Cluster.Service orchestrator, String name) {
+    private UUID create(ServiceProcess orchestrator, String name) {
         return cluster.createTask(
                 orchestrator,
                 "{\"namespace\": \"examples\", \"name\": \"" + name + "\", \"context\": {}}");
     }
 
-    private void awaitStepClaimedBy(UUID task, String step, Cluster.Service worker) {
-        await(step + " claimed by " + worker.name)
+    private void awaitStepClaimedBy(UUID task, String step, ServiceProcess worker) {
+        await(step + " claimed by " + worker.name())
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100))
                 .until(
@@ -209,11 +210,11 @@ class ProcessFailuresE2ETest {
                                                         + " AND name = ? AND current_state = 'in_progress' AND claimed_by = ?",
                                                 task.toString(),
                                                 step,
-                                                worker.name)
+                                                worker.name())
                                         == 1);
     }
 
-    private JsonNode awaitStatus(Cluster.Service orchestrator, UUID id, String status) {
+    private JsonNode awaitStatus(ServiceProcess orchestrator, UUID id, String status) {
         return cluster.awaitTaskStatus(orchestrator, id, status);
     }
 
@@ -227,7 +228,7 @@ class ProcessFailuresE2ETest {
                 step.get("workflow_step_uuid").asText());
     }
 
-    private static long invocations(Cluster.Service worker, String handler) {
+    private static long invocations(ServiceProcess worker, String handler) {
         java.util.regex.Matcher m =
                 java.util.regex.Pattern.compile(
                                 "^tasker_handler_invocations_total\\{handler=\""

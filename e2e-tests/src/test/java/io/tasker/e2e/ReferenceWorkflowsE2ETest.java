@@ -3,6 +3,7 @@ package io.tasker.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tasker.testsupport.ServiceProcess;
 import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.List;
@@ -17,8 +18,8 @@ class ReferenceWorkflowsE2ETest {
 
     private static final BigInteger N = BigInteger.valueOf(6);
     private static Cluster cluster;
-    private static Cluster.Service orchestrator;
-    private static Cluster.Service worker;
+    private static ServiceProcess orchestrator;
+    private static ServiceProcess worker;
 
     @BeforeAll
     static void start() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tasker.testsupport.ServiceProcess;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -20,7 +21,7 @@ class UnstorableResultsE2ETest {
     private static final int RESULT_LIMIT = 4096;
 
     private static Cluster cluster;
-    private static Cluster.Service orchestrator;
+    private static ServiceProcess orchestrator;
 
     @BeforeAll
     static void start() {

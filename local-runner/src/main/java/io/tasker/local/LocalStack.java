@@ -2,6 +2,7 @@ package io.tasker.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tasker.messages.JsonSupport;
+import io.tasker.testsupport.ServiceProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
@@ -40,7 +41,7 @@ public final class LocalStack {
     private final int pgPort;
     private final int apiPort;
     private final int workerPort;
-    private final List<Process> services = new ArrayList<>();
+    private final List<ServiceProcess> services = new ArrayList<>();
     private EmbeddedPostgres postgres;
 
     private LocalStack(Path root) {
@@ -66,8 +67,8 @@ public final class LocalStack {
     }
 
     private void up() throws Exception {
-        Path orchestratorJar = jar("orchestrator-service");
-        Path workerJar = jar("worker-service");
+        Path orchestratorJar = ServiceProcess.packagedJar(root, "orchestrator-service");
+        Path workerJar = ServiceProcess.packagedJar(root, "worker-service");
         Files.createDirectories(data.resolve("logs"));
         log(
                 "starting PostgreSQL 17 on port "
@@ -185,49 +186,23 @@ public final class LocalStack {
         }
     }
 
-    private void start(String name, Path jar, Map<String, String> env, int port) throws Exception {
-        Path logFile = data.resolve("logs").resolve(name + ".log");
-        ProcessBuilder pb =
-                new ProcessBuilder(
-                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-Xmx384m",
-                                "-jar",
-                                jar.toString())
-                        .redirectErrorStream(true)
-                        .redirectOutput(logFile.toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        services.add(p);
-        log("starting " + name + " (pid " + p.pid() + ", log " + logFile + ")");
-        Instant deadline = Instant.now().plusSeconds(120);
-        while (Instant.now().isBefore(deadline)) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException(name + " exited; see " + logFile);
-            }
-            try {
-                if (get("http://localhost:" + port + "/q/health/ready").statusCode() == 200) {
-                    log(name + " ready on port " + port);
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException(name + " not ready after 120 s; see " + logFile);
+    private void start(String name, Path jar, Map<String, String> env, int port) {
+        ServiceProcess service =
+                ServiceProcess.builder(name, jar)
+                        .port(port)
+                        .env(env)
+                        .log(data.resolve("logs").resolve(name + ".log"))
+                        .launch();
+        services.add(service);
+        log("starting " + name + " (pid " + service.pid() + ", log " + service.logFile() + ")");
+        service.awaitReady(Duration.ofSeconds(120));
+        log(name + " ready on port " + port);
     }
 
     private void down() {
+        // The worker first, so it can still report its in-flight steps to a running database.
         for (int i = services.size() - 1; i >= 0; i--) {
-            Process p = services.get(i);
-            p.destroy();
-            try {
-                if (!p.waitFor(45, java.util.concurrent.TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            services.get(i).stop(Duration.ofSeconds(45));
         }
         if (postgres != null) {
             try {
@@ -237,15 +212,6 @@ public final class LocalStack {
             }
         }
         log("stopped");
-    }
-
-    private Path jar(String module) {
-        Path jar = root.resolve(module + "/target/quarkus-app/quarkus-run.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(
-                    jar + " is missing: build first with mvn -B -DskipTests package");
-        }
-        return jar;
     }
 
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {

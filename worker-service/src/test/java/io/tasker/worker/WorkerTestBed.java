@@ -1,5 +1,6 @@
 package io.tasker.worker;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tasker.queue.PgmqClient;
 import io.tasker.queue.QueueMessage;
@@ -7,7 +8,7 @@ import io.tasker.testsupport.TestDatabase;
 import io.tasker.worker.config.WorkerConfig;
 import io.tasker.worker.execution.HandlerRunner;
 import io.tasker.worker.execution.Slots;
-import io.tasker.worker.execution.StepExecutor;
+import io.tasker.worker.execution.StepPipeline;
 import io.tasker.worker.execution.WorkerCalls;
 import io.tasker.worker.handler.HandlerRegistry;
 import io.tasker.worker.handler.StepHandler;
@@ -20,6 +21,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,14 +124,26 @@ public final class WorkerTestBed implements AutoCloseable {
     }
 
     /** An executor as the service builds it, with its own handler thread count. */
-    public StepExecutor executor(Config config, int handlerThreads, StepHandler... handlers) {
-        return new StepExecutor(
+    public StepPipeline executor(Config config, int handlerThreads, StepHandler... handlers) {
+        return executor(
+                config, handlerThreads, new SimpleMeterRegistry(), Clock.systemUTC(), handlers);
+    }
+
+    /** An executor reading the time from {@code clock} and counting into {@code metrics}. */
+    public StepPipeline executor(
+            Config config,
+            int handlerThreads,
+            MeterRegistry metrics,
+            Clock clock,
+            StepHandler... handlers) {
+        return new StepPipeline(
                 new WorkerCalls(pool, config.id().orElseThrow(), config.leaseGraceSeconds()),
                 HandlerRegistry.of(handlers),
                 HandlerRunner.withThreads(handlerThreads),
                 new Slots(config.maxConcurrentSteps()),
                 config,
-                new SimpleMeterRegistry());
+                metrics,
+                clock);
     }
 
     /**

@@ -5,13 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tasker.messages.JsonSupport;
 import io.tasker.worker.handler.StepResult;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Turns a handler's {@link StepResult} into the {@link Report} the worker stores, refusing in Java
@@ -26,9 +19,6 @@ public final class ResultCheck {
     static final String INVALID_RETRY_AFTER = "invalid_retry_after";
     static final String RESULT_TOO_LARGE = "result_too_large";
     static final String REJECTED_BY_DATABASE = "result_rejected_by_database";
-
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final int MAX_KEY_SHOWN = 64;
 
     private final long maxResultBytes;
 
@@ -94,7 +84,7 @@ public final class ResultCheck {
     }
 
     private Report success(JsonNode value, String handlerName) {
-        String nulAt = nulPath(value);
+        String nulAt = NulPath.find(value);
         if (nulAt != null) {
             return invalid(
                     "the handler's result cannot be stored: "
@@ -154,59 +144,6 @@ public final class ResultCheck {
         e.put("type", type == null ? "error" : type);
         e.put("handler", handler);
         return e;
-    }
-
-    private record Frame(JsonNode node, Frame parent, String key, int index) {
-        String path() {
-            StringBuilder out = new StringBuilder();
-            for (Frame f = this; f.parent != null; f = f.parent) {
-                out.insert(0, f.key == null ? "[" + f.index + "]" : member(f.key));
-            }
-            return out.insert(0, '$').toString();
-        }
-    }
-
-    /**
-     * Where the first NUL is, as a JSON path ("the string at $.a[0]" or "the key at $.a"), or null.
-     * Iterative, so a deeply nested result cannot overflow the stack here.
-     */
-    static String nulPath(JsonNode root) {
-        Deque<Frame> pending = new ArrayDeque<>();
-        pending.push(new Frame(root, null, null, -1));
-        while (!pending.isEmpty()) {
-            Frame f = pending.pop();
-            JsonNode node = f.node();
-            if (node.isTextual() && node.textValue().indexOf('\0') >= 0) {
-                return "the string at " + f.path();
-            }
-            if (node.isObject()) {
-                List<Frame> children = new ArrayList<>(node.size());
-                Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-                while (fields.hasNext()) {
-                    Map.Entry<String, JsonNode> field = fields.next();
-                    if (field.getKey().indexOf('\0') >= 0) {
-                        return "a key of the object at " + f.path();
-                    }
-                    children.add(new Frame(field.getValue(), f, field.getKey(), -1));
-                }
-                for (int i = children.size() - 1; i >= 0; i--) {
-                    pending.push(children.get(i));
-                }
-            } else if (node.isArray()) {
-                for (int i = node.size() - 1; i >= 0; i--) {
-                    pending.push(new Frame(node.get(i), f, null, i));
-                }
-            }
-        }
-        return null;
-    }
-
-    private static String member(String key) {
-        if (IDENTIFIER.matcher(key).matches()) {
-            return "." + key;
-        }
-        String shown = key.length() > MAX_KEY_SHOWN ? key.substring(0, MAX_KEY_SHOWN) + "…" : key;
-        return "['" + shown.replace("\\", "\\\\").replace("'", "\\'") + "']";
     }
 
     private static String clean(String text) {

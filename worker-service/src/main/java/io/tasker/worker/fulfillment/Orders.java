@@ -55,11 +55,11 @@ final class Orders {
         if (context == null || !context.isObject()) {
             throw invalid("the context must be an object");
         }
-        BigInteger id = integer(context.get("order_id"));
+        BigInteger id = JsonNumbers.integer(context.get("order_id"));
         if (id == null || id.signum() < 0 || id.bitLength() > 63) {
             throw invalid(
                     "order_id must be a non-negative integer, got "
-                            + show(context.get("order_id")));
+                            + JsonNumbers.show(context.get("order_id")));
         }
         JsonNode customer = object(context, "customer");
         String customerId = text(customer, "id", "customer.id");
@@ -77,19 +77,19 @@ final class Orders {
                 throw invalid(where + " must be an object");
             }
             String sku = text(item, "sku", where + ".sku");
-            BigInteger quantity = integer(item.get("quantity"));
+            BigInteger quantity = JsonNumbers.integer(item.get("quantity"));
             if (quantity == null || quantity.signum() <= 0 || quantity.bitLength() > 31) {
                 throw invalid(
                         where
                                 + ".quantity must be an integer of at least 1, got "
-                                + show(item.get("quantity")));
+                                + JsonNumbers.show(item.get("quantity")));
             }
-            BigDecimal price = decimal(item.get("price"));
+            BigDecimal price = JsonNumbers.decimal(item.get("price"));
             if (price == null || price.signum() < 0) {
                 throw invalid(
                         where
                                 + ".price must be a number of at least 0, got "
-                                + show(item.get("price")));
+                                + JsonNumbers.show(item.get("price")));
             }
             items.add(new Item(sku, quantity.longValue(), price));
         }
@@ -145,7 +145,7 @@ final class Orders {
 
     /** An amount in an ancestor's result (number or decimal string), to the cent. */
     static BigDecimal amount(JsonNode result, String field, String step) throws Rejected {
-        BigDecimal v = decimal(result.get(field));
+        BigDecimal v = JsonNumbers.decimal(result.get(field));
         if (v == null) {
             throw new Rejected(
                     "the result of step '" + step + "' has no numeric " + field,
@@ -183,45 +183,5 @@ final class Orders {
             throw invalid(label + " must be a non-empty string");
         }
         return v.asText();
-    }
-
-    private static BigInteger integer(JsonNode v) {
-        if (v == null) {
-            return null;
-        }
-        if (v.isIntegralNumber()) {
-            return v.bigIntegerValue();
-        }
-        BigDecimal d = decimal(v);
-        if (d == null || !v.isNumber()) {
-            return null;
-        }
-        try {
-            return d.toBigIntegerExact();
-        } catch (ArithmeticException fractional) {
-            return null;
-        }
-    }
-
-    /** A JSON number or a string holding a plain decimal; null for anything else. */
-    private static BigDecimal decimal(JsonNode v) {
-        if (v == null) {
-            return null;
-        }
-        if (v.isNumber()) {
-            if ((v.isDouble() || v.isFloat())
-                    && (Double.isNaN(v.doubleValue()) || Double.isInfinite(v.doubleValue()))) {
-                return null;
-            }
-            return v.decimalValue();
-        }
-        if (v.isTextual() && v.asText().trim().matches("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)")) {
-            return new BigDecimal(v.asText().trim());
-        }
-        return null;
-    }
-
-    private static String show(JsonNode v) {
-        return v == null ? "nothing" : v.toString();
     }
 }

@@ -3,7 +3,7 @@ package io.tasker.worker.health;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import io.tasker.queue.PollingLoop;
-import io.tasker.worker.execution.StepExecutor;
+import io.tasker.worker.execution.StepPipeline;
 import io.tasker.worker.queue.StepConsumer;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,12 +22,12 @@ public class WorkerHealth {
     public static class Ready implements AsyncHealthCheck {
         private final Pool pool;
         private final StepConsumer consumer;
-        private final StepExecutor executor;
+        private final StepPipeline pipeline;
 
-        public Ready(Pool pool, StepConsumer consumer, StepExecutor executor) {
+        public Ready(Pool pool, StepConsumer consumer, StepPipeline pipeline) {
             this.pool = pool;
             this.consumer = consumer;
-            this.executor = executor;
+            this.pipeline = pipeline;
         }
 
         @Override
@@ -50,7 +50,7 @@ public class WorkerHealth {
                                                     String.join(",", consumer.loops().keySet()))
                                             .withData("consumers", running ? "running" : "stopped")
                                             .withData("listening", consumer.listening())
-                                            .withData("steps_in_flight", executor.inFlight())
+                                            .withData("steps_in_flight", pipeline.inFlight())
                                             .build())
                     .onFailure()
                     .recoverWithItem(

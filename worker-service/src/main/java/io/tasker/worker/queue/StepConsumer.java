@@ -10,12 +10,14 @@ import io.tasker.queue.PollingLoop;
 import io.tasker.queue.QueueWakeups;
 import io.tasker.worker.config.WorkerConfig;
 import io.tasker.worker.execution.Slots;
-import io.tasker.worker.execution.StepExecutor;
+import io.tasker.worker.execution.StepPipeline;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,9 +38,10 @@ public class StepConsumer {
 
     private final Vertx vertx;
     private final PgmqClient queues;
-    private final StepExecutor executor;
+    private final StepPipeline pipeline;
     private final WorkerConfig config;
     private final DatabaseOptions database;
+    private final Clock clock;
     private final Map<String, PollingLoop> loops = new LinkedHashMap<>();
     private final Set<String> starved = ConcurrentHashMap.newKeySet();
     private volatile QueueWakeups wakeups;
@@ -47,14 +50,16 @@ public class StepConsumer {
     public StepConsumer(
             Vertx vertx,
             Pool pool,
-            StepExecutor executor,
+            StepPipeline pipeline,
             WorkerConfig config,
-            DatabaseOptions database) {
+            DatabaseOptions database,
+            Clock clock) {
         this.vertx = vertx;
         this.queues = new PgmqClient(pool);
-        this.executor = executor;
+        this.pipeline = pipeline;
         this.config = config;
         this.database = database;
+        this.clock = clock;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -87,7 +92,7 @@ public class StepConsumer {
                             config.minPollInterval(),
                             config.maxPollInterval()));
         }
-        executor.slots().onFreed(this::wakeStarved);
+        pipeline.slots().onFreed(this::wakeStarved);
         loops.values().forEach(PollingLoop::start);
         if (config.listen()) {
             QueueWakeups w = new QueueWakeups(vertx, database.connectOptions());
@@ -101,7 +106,7 @@ public class StepConsumer {
         }
         LOG.infof(
                 "worker %s serving %s (max %d steps in flight, batch %d)",
-                executor.workerId(), queueNames, config.maxConcurrentSteps(), config.batchSize());
+                pipeline.workerId(), queueNames, config.maxConcurrentSteps(), config.batchSize());
     }
 
     /** Stops reading, then waits for in-flight steps up to the drain timeout. */
@@ -111,8 +116,8 @@ public class StepConsumer {
         if (wakeups != null) {
             wakeups.close().await().atMost(Duration.ofSeconds(5));
         }
-        long deadline = System.nanoTime() + config.shutdownDrainTimeout().toNanos();
-        while (executor.inFlight() > 0 && System.nanoTime() < deadline) {
+        Instant deadline = clock.instant().plus(config.shutdownDrainTimeout());
+        while (pipeline.inFlight() > 0 && clock.instant().isBefore(deadline)) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -120,10 +125,10 @@ public class StepConsumer {
                 break;
             }
         }
-        if (executor.inFlight() > 0) {
+        if (pipeline.inFlight() > 0) {
             LOG.warnf(
                     "shutdown: %d step(s) still running after %s; their leases will return them to the queue",
-                    executor.inFlight(), config.shutdownDrainTimeout());
+                    pipeline.inFlight(), config.shutdownDrainTimeout());
         } else {
             LOG.info("shutdown: all in-flight steps finished");
         }
@@ -145,7 +150,7 @@ public class StepConsumer {
         if (stopping) {
             return Uni.createFrom().item(0);
         }
-        Slots slots = executor.slots();
+        Slots slots = pipeline.slots();
         // Marked before trying, so a slot freed in between still wakes this loop.
         starved.add(queue);
         int reserved = slots.tryReserve(config.batchSize());
@@ -161,7 +166,7 @@ public class StepConsumer {
                             slots.release(reserved - messages.size());
                             messages.forEach(
                                     m ->
-                                            executor.execute(queue, namespace, m)
+                                            pipeline.execute(queue, namespace, m)
                                                     .subscribe()
                                                     .with(done -> wakeAll(), e -> wakeAll()));
                         })

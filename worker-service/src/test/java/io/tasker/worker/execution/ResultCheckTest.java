@@ -30,14 +30,14 @@ class ResultCheckTest {
         ((com.fasterxml.jackson.databind.node.ObjectNode) doc.get("we'ird key").get(1))
                 .put("x", "\u0000");
 
-        assertThat(ResultCheck.nulPath(doc)).isEqualTo("the string at $['we\\'ird key'][1].x");
+        assertThat(NulPath.find(doc)).isEqualTo("the string at $['we\\'ird key'][1].x");
     }
 
     @Test
     void the_first_nul_in_document_order_is_named() {
         ArrayNode doc = JsonSupport.array().add("a\u0000").add("b\u0000");
 
-        assertThat(ResultCheck.nulPath(doc)).isEqualTo("the string at $[0]");
+        assertThat(NulPath.find(doc)).isEqualTo("the string at $[0]");
     }
 
     @Test
@@ -47,7 +47,7 @@ class ResultCheckTest {
             doc = JsonSupport.array().add(doc);
         }
 
-        assertThat(ResultCheck.nulPath(doc)).startsWith("the string at $[0][0]");
+        assertThat(NulPath.find(doc)).startsWith("the string at $[0][0]");
     }
 
     @Test

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tasker.messages.JsonSupport;
 import io.tasker.queue.QueueMessage;
 import io.tasker.worker.TestHandlers;
@@ -14,12 +16,17 @@ import io.tasker.worker.WorkerTestBed;
 import io.tasker.worker.handler.StepHandler;
 import io.tasker.worker.handler.StepResult;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,7 +83,7 @@ class StepExecutionTest {
         UUID task = bed.createTask(template, "{}");
         // Two slots but one handler thread: "quick" waits for the thread while "blocker" holds it
         // past quick's whole timeout.
-        StepExecutor executor =
+        StepPipeline executor =
                 bed.executor(
                         WorkerTestBed.Config.of(NS).withMaxConcurrentSteps(2), 1, blocker, quick);
         List<QueueMessage> messages = bed.read(QUEUE, 2);
@@ -117,7 +124,7 @@ class StepExecutionTest {
                             return StepResult.success(TextNode.valueOf("too late"));
                         });
         UUID task = oneStepTask("stubborn", "test.stubborn", 1);
-        StepExecutor executor =
+        StepPipeline executor =
                 bed.executor(WorkerTestBed.Config.of(NS).withMaxConcurrentSteps(1), 1, stubborn);
         assertThat(executor.slots().tryReserve(1)).isEqualTo(1);
         executor.execute(QUEUE, NS, bed.read(QUEUE, 1).get(0))
@@ -153,7 +160,7 @@ class StepExecutionTest {
                             return StepResult.success(TextNode.valueOf("interrupted"));
                         });
         UUID task = oneStepTask("sleeper", "test.sleeper", 1);
-        StepExecutor executor =
+        StepPipeline executor =
                 bed.executor(WorkerTestBed.Config.of(NS).withMaxConcurrentSteps(1), 1, sleeper);
         assertThat(executor.slots().tryReserve(1)).isEqualTo(1);
         executor.execute(QUEUE, NS, bed.read(QUEUE, 1).get(0))
@@ -259,6 +266,51 @@ class StepExecutionTest {
                                 + " (tasker.worker.max-result-bytes)");
     }
 
+    @Test
+    void the_step_execution_time_is_read_from_the_injected_clock() {
+        // Every reading is 90 s after the previous one: the handler "ran" for exactly 90 s.
+        Clock stepping =
+                new Clock() {
+                    private final AtomicLong readings = new AtomicLong();
+
+                    @Override
+                    public Instant instant() {
+                        return Instant.EPOCH.plusSeconds(90 * readings.getAndIncrement());
+                    }
+
+                    @Override
+                    public ZoneId getZone() {
+                        return ZoneOffset.UTC;
+                    }
+
+                    @Override
+                    public Clock withZone(ZoneId zone) {
+                        throw new UnsupportedOperationException();
+                    }
+                };
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        UUID task = oneStepTask("clocked", "test.clocked", 30);
+        StepPipeline pipeline =
+                bed.executor(
+                        WorkerTestBed.Config.of(NS),
+                        1,
+                        metrics,
+                        stepping,
+                        TestHandlers.named(
+                                "test.clocked",
+                                ctx -> StepResult.success(TextNode.valueOf("done"))));
+        assertThat(pipeline.slots().tryReserve(1)).isEqualTo(1);
+        pipeline.execute(QUEUE, NS, bed.read(QUEUE, 1).get(0))
+                .await()
+                .atMost(WorkerTestBed.TIMEOUT);
+
+        assertThat(bed.stepField(task, "step", "current_state"))
+                .isEqualTo("enqueued_for_orchestration");
+        Timer execution = metrics.get("tasker_step_execution_seconds").tag("namespace", NS).timer();
+        assertThat(execution.count()).isEqualTo(1);
+        assertThat(execution.totalTime(TimeUnit.SECONDS)).isEqualTo(90.0);
+    }
+
     private static UUID runOne(String name, StepResult result) {
         return runOne(name, result, WorkerTestBed.Config.of(NS));
     }
@@ -267,7 +319,7 @@ class StepExecutionTest {
     private static UUID runOne(String name, StepResult result, WorkerTestBed.Config config) {
         String handler = "test." + name;
         UUID task = oneStepTask(name, handler, 30);
-        StepExecutor executor = bed.executor(config, 1, TestHandlers.named(handler, ctx -> result));
+        StepPipeline executor = bed.executor(config, 1, TestHandlers.named(handler, ctx -> result));
         assertThat(executor.slots().tryReserve(1)).isEqualTo(1);
         QueueMessage message = bed.read(QUEUE, 1).get(0);
         executor.execute(QUEUE, NS, message).await().atMost(WorkerTestBed.TIMEOUT);

@@ -8,9 +8,10 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.tasker.worker.TestHandlers;
 import io.tasker.worker.WorkerTestBed;
-import io.tasker.worker.execution.StepExecutor;
+import io.tasker.worker.execution.StepPipeline;
 import io.tasker.worker.handler.StepHandler;
 import io.tasker.worker.handler.StepResult;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -71,8 +72,10 @@ class ConcurrencyLimitTest {
         }
         WorkerTestBed.Config config =
                 WorkerTestBed.Config.of("limit_a", "limit_b").withMaxConcurrentSteps(LIMIT);
-        StepExecutor executor = bed.executor(config, LIMIT, gated);
-        StepConsumer consumer = new StepConsumer(bed.vertx(), bed.pool(), executor, config, null);
+        StepPipeline executor = bed.executor(config, LIMIT, gated);
+        StepConsumer consumer =
+                new StepConsumer(
+                        bed.vertx(), bed.pool(), executor, config, null, Clock.systemUTC());
         AtomicLong mostClaimed = new AtomicLong();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         sampler.scheduleWithFixedDelay(

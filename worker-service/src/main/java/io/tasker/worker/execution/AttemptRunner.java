@@ -1,0 +1,106 @@
+package io.tasker.worker.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.mutiny.Uni;
+import io.tasker.queue.QueueMessage;
+import io.tasker.worker.handler.HandlerRegistry;
+import io.tasker.worker.handler.StepContext;
+import io.tasker.worker.handler.StepHandler;
+import io.tasker.worker.handler.StepResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import org.jboss.logging.Logger;
+
+/**
+ * One claimed attempt: find its handler, run it under the step's timeout, turn the outcome into a
+ * report the database can store and report it.
+ */
+final class AttemptRunner {
+
+    private static final Logger LOG = Logger.getLogger(AttemptRunner.class);
+
+    private final WorkerCalls calls;
+    private final HandlerRegistry handlers;
+    private final HandlerRunner runner;
+    private final ResultCheck check;
+    private final StepReporter reporter;
+    private final StepMetrics metrics;
+    private final Clock clock;
+
+    AttemptRunner(
+            WorkerCalls calls,
+            HandlerRegistry handlers,
+            HandlerRunner runner,
+            ResultCheck check,
+            StepReporter reporter,
+            StepMetrics metrics,
+            Clock clock) {
+        this.calls = calls;
+        this.handlers = handlers;
+        this.runner = runner;
+        this.check = check;
+        this.reporter = reporter;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    Uni<Void> run(
+            String queue, String namespace, QueueMessage message, JsonNode claim, Slots.Hold slot) {
+        WorkerCalls.Attempt attempt = WorkerCalls.attempt(claim, queue, message.msgId());
+        String handlerName = claim.get("handler").asText();
+        StepIds ids =
+                new StepIds(
+                        namespace,
+                        claim.path("task_uuid").asText(),
+                        attempt.stepUuid(),
+                        claim.path("correlation_id").asText());
+        StepContext context = ClaimedContext.of(claim, () -> heartbeat(attempt));
+        Duration timeout = Duration.ofSeconds(claim.get("timeout_seconds").asInt());
+        Instant started = clock.instant();
+        return Uni.createFrom()
+                .completionStage(() -> invoke(handlerName, context, timeout, slot))
+                .map(
+                        result -> {
+                            metrics.executed(
+                                    namespace, result, Duration.between(started, clock.instant()));
+                            Report report = check.toReport(result, handlerName);
+                            if (report.replacesHandlerOutcome()) {
+                                ids.log(
+                                        () ->
+                                                LOG.warnf(
+                                                        "%s attempt=%d: handler %s gave an outcome that cannot be stored; failing the step: %s",
+                                                        ids,
+                                                        attempt.attempt(),
+                                                        handlerName,
+                                                        report.refusal()));
+                            }
+                            return report;
+                        })
+                .chain(report -> reporter.report(attempt, report, handlerName, ids))
+                .replaceWithVoid();
+    }
+
+    private CompletableFuture<StepResult> invoke(
+            String handlerName, StepContext context, Duration timeout, Slots.Hold slot) {
+        StepHandler handler = handlers.find(handlerName).orElse(null);
+        if (handler == null) {
+            return CompletableFuture.completedFuture(
+                    StepResult.permanentFailure(
+                            "no handler named '" + handlerName + "' is registered on this worker",
+                            "unknown_handler"));
+        }
+        metrics.handlerInvoked(handlerName);
+        return runner.run(handlerName, handler, context, timeout, slot);
+    }
+
+    private void heartbeat(WorkerCalls.Attempt attempt) {
+        Boolean kept = calls.heartbeat(attempt).await().atMost(Duration.ofSeconds(10));
+        if (!Boolean.TRUE.equals(kept)) {
+            LOG.warnf(
+                    "heartbeat for step_uuid=%s attempt=%d found the claim lost",
+                    attempt.stepUuid(), attempt.attempt());
+        }
+    }
+}
