@@ -113,6 +113,9 @@ public class JsonBodies {
                             + ": "
                             + clean(e.getOriginalMessage()),
                     List.of());
+        } catch (NumberFormatException e) {
+            // An exponent beyond what BigDecimal holds at all (Jackson throws this one raw).
+            throw numberBeyondRange();
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest(
                     "malformed_json",
@@ -121,6 +124,15 @@ public class JsonBodies {
         }
         check(document);
         return document;
+    }
+
+    /** The 400 for a number whose exponent is beyond any representation. */
+    public static ApiException numberBeyondRange() {
+        return ApiException.badRequest(
+                "number_out_of_range",
+                "the request body holds a number whose exponent is out of range"
+                        + " (tasker.api.max-number-digits)",
+                List.of());
     }
 
     /** The 413 answer for a body of {@code bytes} bytes. */

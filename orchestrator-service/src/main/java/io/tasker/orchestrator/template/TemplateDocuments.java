@@ -28,6 +28,8 @@ public final class TemplateDocuments {
             return yaml
                     ? JsonSupport.MAPPER.readTree(JsonSupport.MAPPER.writeValueAsString(node))
                     : node;
+        } catch (NumberFormatException e) {
+            throw io.tasker.orchestrator.rest.JsonBodies.numberBeyondRange();
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest(
                     "malformed_template",
