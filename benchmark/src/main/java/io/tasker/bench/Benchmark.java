@@ -42,7 +42,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * ./bench [--quick] [--repeats N] [--db-url jdbc:postgresql://host:port/db --db-user U --db-password P] [--out DIR]
+ *         [--scenario all|overload]
  * </pre>
+ *
+ * <p>{@code --scenario overload} runs only the overload test: task creation at several times the
+ * sustainable rate, then checks that nothing was lost or duplicated.
  */
 public final class Benchmark {
 
@@ -60,6 +64,7 @@ public final class Benchmark {
     private final String dbUser;
     private final String dbPassword;
     private final boolean profile;
+    private final String scenario;
     private final List<Proc> workers = new ArrayList<>();
     private final ObjectNode report = JsonSupport.object();
     private final StringBuilder markdown = new StringBuilder();
@@ -77,6 +82,11 @@ public final class Benchmark {
         this.dbUser = args.getOrDefault("db-user", "postgres");
         this.dbPassword = args.getOrDefault("db-password", "postgres");
         this.profile = args.containsKey("profile");
+        this.scenario = args.getOrDefault("scenario", "all");
+        if (!List.of("all", "overload").contains(scenario)) {
+            throw new IllegalArgumentException(
+                    "unknown scenario " + scenario + " (all or overload)");
+        }
     }
 
     private static final String USAGE =
@@ -119,6 +129,12 @@ public final class Benchmark {
         Instant started = Instant.now();
         startDatabase();
         describe();
+        if (scenario.equals("overload")) {
+            overload();
+            report.put("duration_seconds", Duration.between(started, Instant.now()).toSeconds());
+            write();
+            return;
+        }
         orchestrator = startOrchestrator(Map.of());
         registerTemplates();
 
@@ -320,6 +336,235 @@ public final class Benchmark {
 
     // --- scenarios ------------------------------------------------------------------------------
 
+    /**
+     * Task creation at several times the sustainable rate for a bounded time, with the overload
+     * limits set low enough to be reached: every answer is a 201 or a 503 with Retry-After (never
+     * another 5xx), every 201 task completes, and there are exactly as many task rows as 201s.
+     */
+    private void overload() throws Exception {
+        orchestrator = startOrchestrator(Map.of());
+        register(chain("bench_overload", 1));
+        setWorkers(1, Map.of());
+        runTasks("bench_overload", quick ? 20 : 100); // warm-up
+
+        // The sustainable rate: tasks per second one worker completes when fed as fast as it takes.
+        int calibration = quick ? 200 : 500;
+        long t0 = System.nanoTime();
+        runTasks("bench_overload", calibration);
+        double sustainable = calibration / ((System.nanoTime() - t0) / 1e9);
+
+        // Limits low enough to be reached by this load.
+        int backlogLimit = 25;
+        restartOrchestrator(
+                Map.of(
+                        "TASKER_API_MAX_NAMESPACE_BACKLOG", String.valueOf(backlogLimit),
+                        "TASKER_API_BACKLOG_REFRESH_INTERVAL", "250ms",
+                        "TASKER_DB_MAX_WAIT_QUEUE_SIZE", "32"));
+        double factor = 4;
+        int offered = (int) Math.ceil(sustainable * factor);
+        Duration duration = Duration.ofSeconds(quick ? 10 : 20);
+        long before = countTasks("bench_overload");
+
+        ScheduledExecutorService ticker = Executors.newScheduledThreadPool(1);
+        ExecutorService clients = Executors.newFixedThreadPool(128);
+        Map<String, AtomicInteger> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        List<String> created = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger missingRetryAfter = new AtomicInteger();
+        List<Future<?>> inFlight = Collections.synchronizedList(new ArrayList<>());
+        int total = (int) (offered * duration.toSeconds());
+        AtomicInteger sent = new AtomicInteger();
+        long started = System.nanoTime();
+        ticker.scheduleAtFixedRate(
+                () -> {
+                    if (sent.incrementAndGet() > total) {
+                        return;
+                    }
+                    inFlight.add(
+                            clients.submit(
+                                    () -> {
+                                        String key;
+                                        try {
+                                            HttpResponse<String> r =
+                                                    HTTP.send(
+                                                            createRequest("bench_overload")
+                                                                    .timeout(Duration.ofSeconds(30))
+                                                                    .build(),
+                                                            HttpResponse.BodyHandlers.ofString());
+                                            key = String.valueOf(r.statusCode());
+                                            if (r.statusCode() == 201) {
+                                                created.add(
+                                                        JsonSupport.parse(r.body())
+                                                                .get("task_uuid")
+                                                                .asText());
+                                            } else if (r.statusCode() == 503) {
+                                                // Which limit refused it: backlog or pool.
+                                                key +=
+                                                        " "
+                                                                + JsonSupport.parse(r.body())
+                                                                        .path("code")
+                                                                        .asText();
+                                                if (r.headers()
+                                                        .firstValue("Retry-After")
+                                                        .isEmpty()) {
+                                                    missingRetryAfter.incrementAndGet();
+                                                }
+                                            }
+                                        } catch (Exception e) {
+                                            key = "error: " + e.getClass().getSimpleName();
+                                        }
+                                        statuses.computeIfAbsent(key, k -> new AtomicInteger())
+                                                .incrementAndGet();
+                                    }));
+                },
+                0,
+                1_000_000L / offered,
+                TimeUnit.MICROSECONDS);
+        waitUntil(() -> sent.get() >= total, duration.plusSeconds(30));
+        ticker.shutdownNow();
+        for (Future<?> f : new ArrayList<>(inFlight)) {
+            f.get();
+        }
+        clients.shutdown();
+        double sendSeconds = (System.nanoTime() - started) / 1e9;
+
+        // Every accepted task must finish: none lost under load.
+        long drainStart = System.nanoTime();
+        waitUntil(
+                () -> countTerminal(created) == created.size(),
+                Duration.ofSeconds(quick ? 60 : 120));
+        double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+        long rows = countTasks("bench_overload") - before;
+        long complete = countComplete(created);
+
+        int accepted = statuses.getOrDefault("201", new AtomicInteger()).get();
+        int refused =
+                statuses.entrySet().stream()
+                        .filter(e -> e.getKey().startsWith("503"))
+                        .mapToInt(e -> e.getValue().get())
+                        .sum();
+        long otherServerErrors =
+                statuses.entrySet().stream()
+                        .filter(e -> e.getKey().startsWith("5") && !e.getKey().startsWith("503"))
+                        .mapToLong(e -> e.getValue().get())
+                        .sum();
+        long other =
+                statuses.entrySet().stream()
+                        .filter(e -> !e.getKey().equals("201") && !e.getKey().startsWith("503"))
+                        .mapToLong(e -> e.getValue().get())
+                        .sum();
+        String refusedBy =
+                statuses.entrySet().stream()
+                        .filter(e -> e.getKey().startsWith("503 "))
+                        .map(e -> e.getKey().substring(4) + " " + e.getValue().get())
+                        .sorted()
+                        .toList()
+                        .toString();
+
+        section("Overload: task creation at " + (int) factor + "× the sustainable rate");
+        ObjectNode o = report.putObject("overload");
+        o.put("sustainable_tasks_per_second", round(sustainable));
+        o.put("offered_tasks_per_second", offered);
+        o.put("seconds", round(sendSeconds));
+        o.put("requests", total);
+        ObjectNode byStatus = o.putObject("answers");
+        statuses.forEach((k, v) -> byStatus.put(k, v.get()));
+        o.put("max_namespace_backlog", backlogLimit);
+        o.put("task_rows_written", rows);
+        o.put("accepted_tasks_complete", complete);
+        o.put("drain_seconds", round(drainSeconds));
+        o.put("503_without_retry_after", missingRetryAfter.get());
+        table(
+                List.of(
+                        "sustainable",
+                        "offered",
+                        "requests",
+                        "201",
+                        "503",
+                        "other",
+                        "task rows",
+                        "201 tasks complete",
+                        "drain"),
+                List.of(
+                        List.of(
+                                fmt(sustainable) + "/s",
+                                offered + "/s for " + fmt(sendSeconds) + " s",
+                                String.valueOf(total),
+                                String.valueOf(accepted),
+                                refused + " " + refusedBy,
+                                other == 0 ? "0" : statuses.toString(),
+                                String.valueOf(rows),
+                                String.valueOf(complete),
+                                fmt(drainSeconds) + " s")));
+        List<String> failures = new ArrayList<>();
+        if (otherServerErrors > 0) {
+            failures.add(otherServerErrors + " 5xx answers other than 503");
+        }
+        if (other > 0) {
+            failures.add("answers other than 201/503: " + statuses);
+        }
+        if (missingRetryAfter.get() > 0) {
+            failures.add(missingRetryAfter.get() + " 503 answers without Retry-After");
+        }
+        if (rows != accepted) {
+            failures.add(rows + " task rows for " + accepted + " 201 answers");
+        }
+        if (complete != accepted) {
+            failures.add((accepted - complete) + " accepted tasks did not complete");
+        }
+        if (refused == 0) {
+            failures.add("no 503 at all: the load did not reach the limits");
+        }
+        o.put("passed", failures.isEmpty());
+        String verdict =
+                failures.isEmpty()
+                        ? "\nPASSED: no 5xx but 503 (all with Retry-After), no lost and no duplicated task.\n"
+                        : "\nFAILED: " + String.join("; ", failures) + "\n";
+        markdown.append(verdict);
+        System.out.print(verdict);
+        if (!failures.isEmpty()) {
+            write();
+            throw new IllegalStateException("overload scenario failed: " + failures);
+        }
+    }
+
+    private long countTasks(String template) throws SQLException {
+        try (Connection c = connect();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT count(*) FROM tasker.tasks t JOIN tasker.named_tasks n"
+                                        + " ON n.named_task_uuid = t.named_task_uuid WHERE n.name = ?")) {
+            ps.setString(1, template);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private long countTerminal(List<String> ids) throws SQLException {
+        return countStates(ids, "'complete', 'error', 'cancelled', 'resolved_manually'");
+    }
+
+    private long countComplete(List<String> ids) throws SQLException {
+        return countStates(ids, "'complete'");
+    }
+
+    private long countStates(List<String> ids, String states) throws SQLException {
+        try (Connection c = connect();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT count(*) FROM tasker.tasks WHERE task_uuid = ANY (?::uuid[])"
+                                        + " AND current_state IN ("
+                                        + states
+                                        + ")")) {
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     private double rawCycles(int clients, Duration duration) throws Exception {
         try (Connection c = connect();
                 Statement st = c.createStatement()) {
@@ -397,17 +642,21 @@ public final class Benchmark {
     /** Submits tasks with 8 concurrent clients and waits until none is active any more. */
     private void runTasks(String template, int count) throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(8);
-        List<Future<Integer>> posts = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            posts.add(clients.submit(() -> create(template).statusCode()));
-        }
-        for (Future<Integer> f : posts) {
-            int status = f.get();
-            if (status != 201) {
-                throw new IllegalStateException("task creation failed with " + status);
+        try {
+            List<Future<Integer>> posts = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                posts.add(clients.submit(() -> create(template).statusCode()));
             }
+            for (Future<Integer> f : posts) {
+                int status = f.get();
+                if (status != 201) {
+                    throw new IllegalStateException("task creation failed with " + status);
+                }
+            }
+        } finally {
+            // Not left running on failure: its threads would keep the JVM alive.
+            clients.shutdownNow();
         }
-        clients.shutdown();
         awaitDrained();
     }
 
@@ -672,16 +921,17 @@ public final class Benchmark {
     }
 
     private HttpResponse<String> create(String template) throws Exception {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create(orchestrator.url() + "/v1/tasks"))
-                        .header("Content-Type", "application/json")
-                        .POST(
-                                HttpRequest.BodyPublishers.ofString(
-                                        "{\"namespace\": \"bench\", \"name\": \""
-                                                + template
-                                                + "\", \"context\": {}}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(createRequest(template).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder createRequest(String template) {
+        return HttpRequest.newBuilder(URI.create(orchestrator.url() + "/v1/tasks"))
+                .header("Content-Type", "application/json")
+                .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                                "{\"namespace\": \"bench\", \"name\": \""
+                                        + template
+                                        + "\", \"context\": {}}"));
     }
 
     // --- database probes ------------------------------------------------------------------------

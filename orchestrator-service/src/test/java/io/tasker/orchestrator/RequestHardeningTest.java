@@ -209,7 +209,30 @@ class RequestHardeningTest {
         createTask("{\"x\": 0.5e-2147483648}")
                 .statusCode(400)
                 .contentType("application/problem+json")
-                .body("code", anyOf(equalTo("malformed_json"), equalTo("number_out_of_range")));
+                .body("code", equalTo("number_out_of_range"));
+        problem(
+                given().contentType("application/json")
+                        .body(
+                                TEMPLATE.replace("\"1.0.0\"", "\"1.0.2\"")
+                                        .replace(
+                                                "\"examples.noop\"}",
+                                                "\"examples.noop\", \"config\": {\"x\": 1e9999999991}}"))
+                        .post("/v1/templates")
+                        .then(),
+                400,
+                "number_out_of_range");
+        problem(
+                        given().contentType("application/json")
+                                .body(
+                                        TEMPLATE.replace("\"1.0.0\"", "\"1.0.2\"")
+                                                .replace(
+                                                        "\"examples.noop\"}",
+                                                        "\"examples.noop\", \"config\": {\"x\": 1e999999999}}"))
+                                .post("/v1/templates")
+                                .then(),
+                        400,
+                        "number_out_of_range")
+                .body("json_path", equalTo("$.steps[0].config.x"));
         assertThat(Sql.fingerprint()).isEqualTo(before);
     }
 

@@ -134,4 +134,25 @@ public final class JsonSupport {
     public static ObjectNode objectOf(Map<String, ?> values) {
         return MAPPER.valueToTree(values);
     }
+
+    /** Bytes of the text in UTF-8, counted without encoding it. */
+    public static long utf8Length(CharSequence text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
 }

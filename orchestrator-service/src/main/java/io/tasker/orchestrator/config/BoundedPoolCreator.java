@@ -7,12 +7,11 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnectOptions;
 import jakarta.inject.Singleton;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Builds the reactive pool with a bounded wait queue and acquisition timeout ({@code tasker.db.*}),
- * which the Quarkus keys do not offer: under overload a request then fails fast (a 503 over HTTP)
- * instead of queueing without end.
+ * Builds the reactive pool with a bounded wait queue ({@code tasker.db.max-wait-queue-size}), which
+ * the Quarkus keys do not offer: under overload a request then fails fast (a 503 over HTTP) instead
+ * of queueing without end.
  */
 @Singleton
 public class BoundedPoolCreator implements PgPoolCreator {
@@ -25,11 +24,14 @@ public class BoundedPoolCreator implements PgPoolCreator {
 
     @Override
     public Pool create(Input input) {
+        // No acquisition timeout: with a bounded wait queue, Vert.x 4.5 fails a waiter twice when
+        // the queue overflows and the timer fires too ("Result is already complete"), and a timed
+        // out getConnection() fails with a bare Throwable that bypasses the exception mappers.
+        // The bounded queue alone keeps waits short: it is served first come, first served.
         PoolOptions options =
                 new PoolOptions(input.poolOptions())
                         .setMaxWaitQueueSize(config.maxWaitQueueSize())
-                        .setConnectionTimeout((int) config.connectionTimeout().toMillis())
-                        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
+                        .setConnectionTimeout(0);
         return PgBuilder.pool()
                 .with(options)
                 .connectingTo(List.<SqlConnectOptions>copyOf(input.pgConnectOptionsList()))

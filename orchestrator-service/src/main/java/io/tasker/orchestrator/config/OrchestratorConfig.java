@@ -314,16 +314,9 @@ public interface OrchestratorConfig {
     interface Db {
         /**
          * Requests that may wait for a busy pool's connection (default 256; -1 = unbounded). One
-         * more fails at once: a 503 with Retry-After over HTTP.
+         * more fails at once: a 503 with Retry-After over HTTP. Bounding the queue bounds the wait.
          */
         @WithDefault("256")
         int maxWaitQueueSize();
-
-        /**
-         * Longest wait for a pool connection (default 5s); after it the request fails: a 503 with
-         * Retry-After over HTTP.
-         */
-        @WithDefault("5s")
-        Duration connectionTimeout();
     }
 }

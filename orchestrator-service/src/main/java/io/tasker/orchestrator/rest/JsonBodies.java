@@ -95,7 +95,7 @@ public class JsonBodies {
      */
     public JsonNode parse(String body) {
         String text = body == null ? "" : body;
-        long bytes = utf8Length(text);
+        long bytes = JsonSupport.utf8Length(text);
         if (bytes > limits.maxBodyBytes()) {
             throw tooLarge(bytes, limits.maxBodyBytes());
         }
@@ -113,6 +113,9 @@ public class JsonBodies {
                             + ": "
                             + clean(e.getOriginalMessage()),
                     List.of());
+        } catch (NumberFormatException e) {
+            // An exponent beyond what BigDecimal holds at all (Jackson throws this one raw).
+            throw numberBeyondRange();
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest(
                     "malformed_json",
@@ -121,6 +124,15 @@ public class JsonBodies {
         }
         check(document);
         return document;
+    }
+
+    /** The 400 for a number whose exponent is beyond any representation. */
+    public static ApiException numberBeyondRange() {
+        return ApiException.badRequest(
+                "number_out_of_range",
+                "the request body holds a number whose exponent is out of range"
+                        + " (tasker.api.max-number-digits)",
+                List.of());
     }
 
     /** The 413 answer for a body of {@code bytes} bytes. */
@@ -296,7 +308,8 @@ public class JsonBodies {
         }
     }
 
-    private static String clean(String parserMessage) {
+    /** A parser's message without the Java names it quotes (an API answer names no classes). */
+    public static String clean(String parserMessage) {
         return JAVA_NAMES.matcher(String.valueOf(parserMessage)).replaceAll("");
     }
 
@@ -306,26 +319,5 @@ public class JsonBodies {
         }
         String shown = key.length() > 64 ? key.substring(0, 64) + "…" : key;
         return "[" + JsonSupport.MAPPER.getNodeFactory().textNode(shown).toString() + "]";
-    }
-
-    /** Bytes of the text in UTF-8, counted without encoding it. */
-    public static long utf8Length(CharSequence text) {
-        long bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c)
-                    && i + 1 < text.length()
-                    && Character.isLowSurrogate(text.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 }

@@ -18,7 +18,7 @@ public class ProblemMapper {
     public static final String PROBLEM_JSON = "application/problem+json";
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
-    // The SQL client's message when tasker.db.connection-timeout passes without a connection.
+    // The SQL client's message when a statement waited longer than the pool's connection timeout.
     private static final String POOL_TIMEOUT = "Timeout waiting for connection";
 
     private final OrchestratorConfig config;

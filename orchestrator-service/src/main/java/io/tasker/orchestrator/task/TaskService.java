@@ -8,13 +8,13 @@ import io.tasker.orchestrator.config.OrchestratorConfig;
 import io.tasker.orchestrator.metrics.LifecycleMetrics;
 import io.tasker.orchestrator.queue.NamespaceBacklog;
 import io.tasker.orchestrator.rest.ApiException;
-import io.tasker.orchestrator.rest.JsonBodies;
 import io.tasker.orchestrator.task.TaskRepository.NewTask;
 import io.tasker.orchestrator.template.InputSchemas;
 import io.tasker.orchestrator.template.TemplateRepository.StoredTemplate;
 import io.tasker.orchestrator.template.TemplateService;
 import io.tasker.queue.LogContext;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -122,31 +123,20 @@ public class TaskService {
                         request.sourceSystem(),
                         request.reason(),
                         request.tags());
+        // One connection for the insert and the read-back: a busy pool can then only refuse the
+        // request before anything is written (503), never answer an error for a task it created.
+        return pool.withConnection(connection -> insertAndRead(connection, template, task))
+                .map(found -> found.orElseThrow());
+    }
+
+    private Uni<Optional<JsonNode>> insertAndRead(
+            SqlConnection connection, StoredTemplate template, NewTask task) {
         // One statement, so one implicit transaction: the function writes task, steps, edges,
         // transitions and the root messages atomically without a BEGIN/COMMIT round trip each.
         return repository
-                .callCreateTask(pool, task)
+                .callCreateTask(connection, task)
                 .onFailure(TaskService::isDuplicateIdentity)
-                .recoverWithUni(
-                        e ->
-                                repository
-                                        .findByIdentity(pool, identity)
-                                        .map(
-                                                existing -> {
-                                                    throw ApiException.conflict(
-                                                            "duplicate_task",
-                                                            "a task with the same identity already exists"
-                                                                    + " (identity strategy "
-                                                                    + template.identityStrategy()
-                                                                    + ")",
-                                                            existing.<Map<String, Object>>map(
-                                                                            u ->
-                                                                                    Map.of(
-                                                                                            "existing_task_uuid",
-                                                                                            u
-                                                                                                    .toString()))
-                                                                    .orElse(Map.of()));
-                                                }))
+                .recoverWithUni(e -> duplicate(connection, template, task.identityHash()))
                 .invoke(uuid -> metrics.taskCreated(template.namespace(), template.name()))
                 .invoke(
                         uuid ->
@@ -162,8 +152,24 @@ public class TaskService {
                                                         template.name(),
                                                         template.version(),
                                                         task.correlationId())))
-                .chain(uuid -> queries.findTask(pool, uuid))
-                .map(found -> found.orElseThrow());
+                .chain(uuid -> queries.findTask(connection, uuid));
+    }
+
+    private Uni<UUID> duplicate(
+            SqlConnection connection, StoredTemplate template, String identity) {
+        return repository
+                .findByIdentity(connection, identity)
+                .map(
+                        existing -> {
+                            throw ApiException.conflict(
+                                    "duplicate_task",
+                                    "a task with the same identity already exists (identity strategy "
+                                            + template.identityStrategy()
+                                            + ")",
+                                    existing.<Map<String, Object>>map(
+                                                    u -> Map.of("existing_task_uuid", u.toString()))
+                                            .orElse(Map.of()));
+                        });
     }
 
     /**
@@ -187,7 +193,7 @@ public class TaskService {
     }
 
     private void checkContextSize(JsonNode context) {
-        long bytes = JsonBodies.utf8Length(JsonSupport.write(context));
+        long bytes = JsonSupport.utf8Length(JsonSupport.write(context));
         if (bytes > limits.maxContextBytes()) {
             throw new ApiException(
                     400,

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.tasker.messages.JsonSupport;
 import io.tasker.orchestrator.config.OrchestratorConfig;
 import io.tasker.orchestrator.rest.ApiException;
+import io.tasker.orchestrator.rest.JsonBodies;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ public final class TemplateDocuments {
             throw ApiException.badRequest(
                     "malformed_template", "the request body is empty", List.of());
         }
-        long bytes = utf8Length(body);
+        long bytes = JsonSupport.utf8Length(body);
         if (bytes > limits.maxTemplateBytes()) {
             throw new ApiException(
                     413,
@@ -65,13 +66,15 @@ public final class TemplateDocuments {
             // YAML numbers come back as plain ints/longs; the JSON mapper's exact types are used
             // downstream.
             return JsonSupport.MAPPER.readTree(JsonSupport.MAPPER.writeValueAsString(node));
+        } catch (NumberFormatException e) {
+            throw JsonBodies.numberBeyondRange();
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest(
                     "malformed_template",
                     "the template is not valid "
                             + (isYaml ? "YAML" : "JSON")
                             + ": "
-                            + e.getOriginalMessage(),
+                            + JsonBodies.clean(e.getOriginalMessage()),
                     List.of());
         } catch (IOException e) {
             throw new IllegalStateException("reading a template from a string failed", e);
@@ -80,24 +83,6 @@ public final class TemplateDocuments {
 
     public static boolean isYamlMediaType(String contentType) {
         return contentType != null && contentType.toLowerCase().contains("yaml");
-    }
-
-    private static long utf8Length(String s) {
-        long bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 
     /**

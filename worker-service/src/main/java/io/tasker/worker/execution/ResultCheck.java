@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tasker.messages.JsonSupport;
 import io.tasker.worker.handler.StepResult;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Turns a handler's {@link StepResult} into the {@link Report} the worker stores, refusing in Java
@@ -102,7 +101,7 @@ public final class ResultCheck {
                     INVALID_RESULT,
                     handlerName);
         }
-        long bytes = utf8Length(json);
+        long bytes = JsonSupport.utf8Length(json);
         if (bytes > maxResultBytes) {
             return invalid(
                     "the handler's result is "
@@ -148,9 +147,5 @@ public final class ResultCheck {
 
     private static String clean(String text) {
         return text == null ? "" : text.replace("\0", "\\u0000");
-    }
-
-    private static long utf8Length(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 }

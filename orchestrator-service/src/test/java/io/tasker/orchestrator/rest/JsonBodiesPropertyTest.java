@@ -23,7 +23,7 @@ import net.jqwik.api.constraints.IntRange;
 /**
  * The body checker on random documents: it always ends, and it finds exactly what breaks a limit.
  */
-class JsonBodiesProperties {
+class JsonBodiesPropertyTest {
 
     static final int DIGITS = 40;
     // Strings are generated up to 30 characters: 31 leaves room for a planted NUL.
