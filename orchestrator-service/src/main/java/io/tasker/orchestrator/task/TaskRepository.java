@@ -16,7 +16,7 @@ public class TaskRepository {
     /** Everything {@code tasker.create_task} needs besides the template. */
     public record NewTask(
             UUID namedTaskUuid,
-            JsonNode context,
+            String contextJson,
             String identityHash,
             int priority,
             UUID correlationId,
@@ -39,7 +39,7 @@ public class TaskRepository {
         Tuple args =
                 Tuple.tuple()
                         .addUUID(t.namedTaskUuid())
-                        .addString(JsonSupport.write(t.context()))
+                        .addString(t.contextJson())
                         .addString(t.identityHash())
                         .addInteger(t.priority())
                         .addUUID(t.correlationId())

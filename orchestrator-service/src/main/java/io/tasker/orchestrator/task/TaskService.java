@@ -101,19 +101,20 @@ public class TaskService {
     public Uni<JsonNode> createTask(JsonNode body) {
         CreateRequest request = check(body);
         backlog.requireCapacity(request.namespace());
-        checkContextSize(request.context());
+        String contextJson = sizeCheckedJson(request.context());
         return templates
                 .resolve(request.namespace(), request.name(), request.version())
                 .call(template -> schemas.requireValidContext(template, request.context()))
-                .chain(template -> create(template, request));
+                .chain(template -> create(template, request, contextJson));
     }
 
-    private Uni<JsonNode> create(StoredTemplate template, CreateRequest request) {
+    private Uni<JsonNode> create(
+            StoredTemplate template, CreateRequest request, String contextJson) {
         String identity = identityHash(template, request);
         NewTask task =
                 new NewTask(
                         template.namedTaskUuid(),
-                        request.context(),
+                        contextJson,
                         identity,
                         request.priority(),
                         request.correlationId() == null
@@ -192,8 +193,10 @@ public class TaskService {
                 .map(found -> found.orElseThrow());
     }
 
-    private void checkContextSize(JsonNode context) {
-        long bytes = JsonSupport.utf8Length(JsonSupport.write(context));
+    /** The context as the JSON that is stored, refused when it is over the size limit. */
+    private String sizeCheckedJson(JsonNode context) {
+        String json = JsonSupport.write(context);
+        long bytes = JsonSupport.utf8Length(json);
         if (bytes > limits.maxContextBytes()) {
             throw new ApiException(
                     400,
@@ -211,6 +214,7 @@ public class TaskService {
                             "max_context_bytes",
                             limits.maxContextBytes()));
         }
+        return json;
     }
 
     private static void checkCancelled(UUID taskUuid, String outcome) {
