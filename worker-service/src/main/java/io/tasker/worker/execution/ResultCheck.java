@@ -83,21 +83,23 @@ public final class ResultCheck {
     }
 
     private Report success(JsonNode value, String handlerName) {
-        String nulAt = NulPath.find(value);
-        if (nulAt != null) {
-            return invalid(
-                    "the handler's result cannot be stored: "
-                            + nulAt
-                            + " contains a NUL character (\\u0000), which PostgreSQL jsonb refuses",
-                    INVALID_RESULT,
-                    handlerName);
-        }
         String json;
         try {
             json = JsonSupport.write(value);
         } catch (RuntimeException e) {
             return invalid(
                     "the handler's result cannot be written as JSON: " + clean(e.getMessage()),
+                    INVALID_RESULT,
+                    handlerName);
+        }
+        // JSON writes a NUL as the escape \u0000: only a result whose text holds that escape
+        // (a NUL, or a string that spells it) is walked to find the place.
+        String nulAt = json.contains("\\u0000") ? NulPath.find(value) : null;
+        if (nulAt != null) {
+            return invalid(
+                    "the handler's result cannot be stored: "
+                            + nulAt
+                            + " contains a NUL character (\\u0000), which PostgreSQL jsonb refuses",
                     INVALID_RESULT,
                     handlerName);
         }
