@@ -20,6 +20,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.tasker.messages.JsonSupport;
+import io.tasker.orchestrator.rest.JsonTrees;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -408,28 +409,6 @@ class ApiPropertiesTest {
                                 .map(NODES::numberNode),
                         Arbitraries.of(true, false).map(NODES::booleanNode),
                         Arbitraries.just(NODES.nullNode()));
-        if (depth <= 1) {
-            return scalar;
-        }
-        Arbitrary<JsonNode> child = Arbitraries.lazy(() -> randomTree(depth - 1));
-        Arbitrary<JsonNode> array =
-                child.list()
-                        .ofMaxSize(3)
-                        .map(
-                                l -> {
-                                    ArrayNode a = NODES.arrayNode();
-                                    l.forEach(a::add);
-                                    return a;
-                                });
-        Arbitrary<JsonNode> object =
-                Arbitraries.maps(text(), child)
-                        .ofMaxSize(3)
-                        .map(
-                                m -> {
-                                    ObjectNode o = NODES.objectNode();
-                                    m.forEach(o::set);
-                                    return o;
-                                });
-        return Arbitraries.oneOf(scalar, array, object);
+        return JsonTrees.trees(scalar, text(), depth, 1);
     }
 }

@@ -17,7 +17,6 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 
 /**
@@ -187,30 +186,8 @@ class JsonBodiesPropertyTest {
                                 .map(NODES::numberNode),
                         Arbitraries.of(true, false).map(NODES::booleanNode),
                         Arbitraries.just(NODES.nullNode()));
-        if (depth <= 1) {
-            return scalar;
-        }
-        Arbitrary<JsonNode> child = Arbitraries.lazy(() -> value(depth - 1));
-        Arbitrary<JsonNode> array =
-                child.list()
-                        .ofMaxSize(3)
-                        .map(
-                                l -> {
-                                    ArrayNode a = NODES.arrayNode();
-                                    l.forEach(a::add);
-                                    return a;
-                                });
-        Arbitrary<JsonNode> object =
-                Arbitraries.maps(Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(8), child)
-                        .ofMaxSize(3)
-                        .map(
-                                m -> {
-                                    ObjectNode o = NODES.objectNode();
-                                    m.forEach(o::set);
-                                    return o;
-                                });
-        return Arbitraries.frequencyOf(
-                Tuple.of(3, scalar), Tuple.of(1, array), Tuple.of(1, object));
+        return JsonTrees.trees(
+                scalar, Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(8), depth, 3);
     }
 
     /**
