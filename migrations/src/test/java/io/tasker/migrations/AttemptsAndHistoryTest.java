@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tasker.testsupport.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -42,17 +41,8 @@ class AttemptsAndHistoryTest {
     @BeforeAll
     static void setUp() throws SQLException {
         db = TestDatabase.freshMigrated("history").connect();
-        try (Statement st = db.createStatement()) {
-            st.execute("INSERT INTO tasker.task_namespaces (name) VALUES ('hist')");
-            st.execute("SELECT tasker.ensure_queue('" + QUEUE + "')");
-        }
-        pair =
-                queryOne(
-                        db,
-                        "INSERT INTO tasker.named_tasks (namespace, name, version, configuration, content_hash)"
-                                + " VALUES ('hist', 'pair', '1.0.0', ?::jsonb, 'h') RETURNING named_task_uuid",
-                        UUID.class,
-                        PAIR);
+        Workflows.namespace(db, "hist");
+        pair = Workflows.template(db, "hist", "pair", PAIR);
     }
 
     @AfterAll
@@ -104,12 +94,13 @@ class AttemptsAndHistoryTest {
         assertThat(attempts(task, "first")).containsExactly("completed_manually");
         // The worker's late result neither reopens nor overwrites the closed attempt.
         assertThat(
-                        queryOne(
+                        Workflows.report(
                                 db,
-                                "SELECT tasker.report_step_result(?, ?, 'success', '1'::jsonb, NULL)",
-                                String.class,
                                 step(task, "first"),
-                                ClaimTokens.of(claim)))
+                                ClaimTokens.of(claim),
+                                "success",
+                                "1",
+                                null))
                 .isEqualTo("rejected");
         assertThat(attempts(task, "first")).containsExactly("completed_manually");
     }
@@ -185,17 +176,9 @@ class AttemptsAndHistoryTest {
         queryOne(db, "SELECT tasker.cancel_task(?, 'why', 'ops')", String.class, cancelled);
         UUID failed = createTask();
         String claim = claim(failed, "first");
-        queryOne(
-                db,
-                "SELECT tasker.report_step_result(?, ?, 'permanent_failure', NULL, '{}'::jsonb)",
-                String.class,
-                step(failed, "first"),
-                ClaimTokens.of(claim));
-        queryOne(
-                db,
-                "SELECT tasker.process_step_result(?)::text",
-                String.class,
-                step(failed, "first"));
+        Workflows.report(
+                db, step(failed, "first"), ClaimTokens.of(claim), "permanent_failure", null, "{}");
+        Workflows.process(db, step(failed, "first"));
         assertThat(taskState(failed)).isEqualTo("error");
         UUID running = createTask();
         claim(running, "first");
@@ -255,54 +238,21 @@ class AttemptsAndHistoryTest {
     }
 
     private static UUID createTask() throws SQLException {
-        return queryOne(
-                db,
-                "SELECT tasker.create_task(?, '{}'::jsonb, ?, 0, NULL, 'test', NULL, NULL, NULL)",
-                UUID.class,
-                pair,
-                UUID.randomUUID().toString());
+        return Workflows.createTask(db, pair);
     }
 
     private static UUID step(UUID task, String name) throws SQLException {
-        return queryOne(
-                db,
-                "SELECT workflow_step_uuid FROM tasker.workflow_steps WHERE task_uuid = ? AND name = ?",
-                UUID.class,
-                task,
-                name);
+        return Workflows.step(db, task, name);
     }
 
     private static String claim(UUID task, String name) throws SQLException {
-        UUID step = step(task, name);
-        String claim =
-                queryOne(
-                        db,
-                        "SELECT tasker.claim_step(?, 'w1', 5, ?, ?)::text",
-                        String.class,
-                        step,
-                        QUEUE,
-                        queryOne(
-                                db,
-                                "SELECT max(msg_id) FROM pgmq.q_"
-                                        + QUEUE
-                                        + " WHERE message->>'step_uuid' = ?",
-                                Long.class,
-                                step.toString()));
+        String claim = Workflows.claim(db, step(task, name), "w1", QUEUE);
         assertThat(claim).contains("\"status\": \"claimed\"");
         return claim;
     }
 
     private static void runStep(UUID task, String name) throws SQLException {
-        String claim = claim(task, name);
-        assertThat(
-                        queryOne(
-                                db,
-                                "SELECT tasker.report_step_result(?, ?, 'success', '{}'::jsonb, NULL)",
-                                String.class,
-                                step(task, name),
-                                ClaimTokens.of(claim)))
-                .isEqualTo("accepted");
-        queryOne(db, "SELECT tasker.process_step_result(?)::text", String.class, step(task, name));
+        Workflows.run(db, step(task, name), QUEUE, "{}");
     }
 
     private static String operate(UUID task, String name, String action) throws SQLException {
@@ -334,11 +284,7 @@ class AttemptsAndHistoryTest {
     }
 
     private static String taskState(UUID task) throws SQLException {
-        return queryOne(
-                db,
-                "SELECT current_state FROM tasker.tasks WHERE task_uuid = ?",
-                String.class,
-                task);
+        return Workflows.taskState(db, task);
     }
 
     private static long count(String table, UUID task) throws SQLException {

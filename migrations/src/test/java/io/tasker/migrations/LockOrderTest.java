@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,17 +80,8 @@ class LockOrderTest {
     static void setUp() throws SQLException {
         database = TestDatabase.freshMigrated("lock_order");
         admin = database.connect();
-        try (Statement st = admin.createStatement()) {
-            st.execute("INSERT INTO tasker.task_namespaces (name) VALUES ('lock')");
-            st.execute("SELECT tasker.ensure_queue('" + QUEUE + "')");
-        }
-        template =
-                queryOne(
-                        admin,
-                        "INSERT INTO tasker.named_tasks (namespace, name, version, configuration, content_hash)"
-                                + " VALUES ('lock', 'diamond', '1.0.0', ?::jsonb, 'h') RETURNING named_task_uuid",
-                        UUID.class,
-                        DIAMOND);
+        Workflows.namespace(admin, "lock");
+        template = Workflows.template(admin, "lock", "diamond", DIAMOND);
     }
 
     @AfterAll
@@ -508,11 +498,6 @@ class LockOrderTest {
     }
 
     private static UUID createTask() throws SQLException {
-        return queryOne(
-                admin,
-                "SELECT tasker.create_task(?, '{}'::jsonb, ?, 0, NULL, 'test', NULL, NULL, NULL)",
-                UUID.class,
-                template,
-                UUID.randomUUID().toString());
+        return Workflows.createTask(admin, template);
     }
 }

@@ -1,11 +1,12 @@
 package io.tasker.migrations;
 
+import static io.tasker.migrations.Sql.queryOne;
+import static io.tasker.migrations.Sql.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tasker.testsupport.TestDatabase;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,6 +14,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,25 +42,17 @@ class RolesTest {
     private static Connection worker;
     private static Connection orchestrator;
     private static UUID template;
-    private static final List<String> logins = new ArrayList<>();
+    private static Logins logins;
 
     @BeforeAll
     static void setUp() throws SQLException {
         database = TestDatabase.freshMigrated("roles");
         admin = database.connect();
-        try (Statement st = admin.createStatement()) {
-            st.execute("INSERT INTO tasker.task_namespaces (name) VALUES ('roles_ns')");
-            st.execute("SELECT tasker.ensure_queue('" + QUEUE + "')");
-        }
-        template =
-                queryOne(
-                        admin,
-                        "INSERT INTO tasker.named_tasks (namespace, name, version, configuration, content_hash)"
-                                + " VALUES ('roles_ns', 'pair', '1.0.0', ?::jsonb, 'h') RETURNING named_task_uuid",
-                        UUID.class,
-                        TEMPLATE);
-        worker = login("tasker_worker");
-        orchestrator = login("tasker_orchestrator");
+        Workflows.namespace(admin, "roles_ns");
+        template = Workflows.template(admin, "roles_ns", "pair", TEMPLATE);
+        logins = new Logins(database, admin);
+        worker = logins.login("worker", "tasker_worker");
+        orchestrator = logins.login("orchestrator", "tasker_orchestrator");
     }
 
     @AfterAll
@@ -69,11 +63,7 @@ class RolesTest {
             }
         }
         if (admin != null) {
-            try (Statement st = admin.createStatement()) {
-                for (String role : logins) {
-                    st.execute("DROP ROLE IF EXISTS \"" + role + "\"");
-                }
-            }
+            logins.dropAll();
             admin.close();
         }
     }
@@ -82,31 +72,21 @@ class RolesTest {
 
     @Test
     void the_worker_cannot_read_the_tasks_table() {
-        assertThatThrownBy(() -> queryOne(worker, "SELECT count(*) FROM tasker.tasks", Long.class))
-                .isInstanceOf(SQLException.class)
-                .extracting(e -> ((SQLException) e).getSQLState())
-                .isEqualTo(INSUFFICIENT_PRIVILEGE);
-        assertThatThrownBy(() -> queryOne(worker, "SELECT * FROM tasker.tasks", String.class))
-                .extracting(e -> ((SQLException) e).getSQLState())
-                .isEqualTo(INSUFFICIENT_PRIVILEGE);
+        assertNoPrivilege(() -> queryOne(worker, "SELECT count(*) FROM tasker.tasks", Long.class));
+        assertNoPrivilege(() -> queryOne(worker, "SELECT * FROM tasker.tasks", String.class));
     }
 
     @Test
-    void the_worker_cannot_write_workflow_steps_or_tasks() {
+    void the_worker_cannot_write_workflow_steps_or_tasks() throws SQLException {
         UUID task = createTask(admin);
-        assertThatThrownBy(
-                        () ->
-                                update(
-                                        worker,
-                                        "UPDATE tasker.workflow_steps SET current_state = 'complete' WHERE task_uuid = ?",
-                                        task))
-                .isInstanceOf(SQLException.class)
-                .extracting(e -> ((SQLException) e).getSQLState())
-                .isEqualTo(INSUFFICIENT_PRIVILEGE);
-        assertThatThrownBy(
-                        () -> update(worker, "DELETE FROM tasker.tasks WHERE task_uuid = ?", task))
-                .extracting(e -> ((SQLException) e).getSQLState())
-                .isEqualTo(INSUFFICIENT_PRIVILEGE);
+        assertNoPrivilege(
+                () ->
+                        update(
+                                worker,
+                                "UPDATE tasker.workflow_steps SET current_state = 'complete' WHERE task_uuid = ?",
+                                task));
+        assertNoPrivilege(
+                () -> update(worker, "DELETE FROM tasker.tasks WHERE task_uuid = ?", task));
     }
 
     @Test
@@ -136,30 +116,23 @@ class RolesTest {
     }
 
     @Test
-    void the_worker_cannot_call_the_orchestrator_functions() {
-        assertThatThrownBy(() -> createTask(worker))
-                .hasCauseInstanceOf(SQLException.class)
-                .extracting(e -> ((SQLException) e.getCause()).getSQLState())
-                .isEqualTo(INSUFFICIENT_PRIVILEGE);
+    void the_worker_cannot_call_the_orchestrator_functions() throws SQLException {
+        assertNoPrivilege(() -> createTask(worker));
         UUID task = createTask(admin);
-        assertThatThrownBy(
-                        () ->
-                                queryOne(
-                                        worker,
-                                        "SELECT tasker.cancel_task(?, 'x', 'worker')",
-                                        String.class,
-                                        task))
-                .extracting(e -> ((SQLException) e).getSQLState())
-                .isEqualTo(INSUFFICIENT_PRIVILEGE);
-        assertThatThrownBy(
-                        () ->
-                                queryOne(
-                                        worker,
-                                        "SELECT tasker.transition_task(?, 'steps_in_process', 'cancelled')",
-                                        Boolean.class,
-                                        task))
-                .extracting(e -> ((SQLException) e).getSQLState())
-                .isEqualTo(INSUFFICIENT_PRIVILEGE);
+        assertNoPrivilege(
+                () ->
+                        queryOne(
+                                worker,
+                                "SELECT tasker.cancel_task(?, 'x', 'worker')",
+                                String.class,
+                                task));
+        assertNoPrivilege(
+                () ->
+                        queryOne(
+                                worker,
+                                "SELECT tasker.transition_task(?, 'steps_in_process', 'cancelled')",
+                                Boolean.class,
+                                task));
     }
 
     @Test
@@ -292,26 +265,20 @@ class RolesTest {
                                 Long.class))
                 .isGreaterThanOrEqualTo(before);
 
-        assertThatThrownBy(
-                        () ->
-                                queryOne(
-                                        worker,
-                                        "SELECT msg_id FROM pgmq.read('orchestration_step_results'::text, 1, 1)",
-                                        Long.class))
-                .extracting(e -> ((SQLException) e).getSQLState())
-                .isEqualTo(INSUFFICIENT_PRIVILEGE);
-        assertThatThrownBy(
-                        () ->
-                                queryOne(
-                                        worker,
-                                        "SELECT pgmq.drop_queue('worker_roles_later_queue')",
-                                        Boolean.class))
-                .extracting(e -> ((SQLException) e).getSQLState())
-                .isEqualTo(INSUFFICIENT_PRIVILEGE);
-        assertThatThrownBy(
-                        () -> update(worker, "DELETE FROM pgmq.meta WHERE queue_name = ?", QUEUE))
-                .extracting(e -> ((SQLException) e).getSQLState())
-                .isEqualTo(INSUFFICIENT_PRIVILEGE);
+        assertNoPrivilege(
+                () ->
+                        queryOne(
+                                worker,
+                                "SELECT msg_id FROM pgmq.read('orchestration_step_results'::text, 1, 1)",
+                                Long.class));
+        assertNoPrivilege(
+                () ->
+                        queryOne(
+                                worker,
+                                "SELECT pgmq.drop_queue('worker_roles_later_queue')",
+                                Boolean.class));
+        assertNoPrivilege(
+                () -> update(worker, "DELETE FROM pgmq.meta WHERE queue_name = ?", QUEUE));
     }
 
     @Test
@@ -439,67 +406,18 @@ class RolesTest {
 
     // --- helpers -----------------------------------------------------------------------------
 
-    /** A new LOGIN role in {@code group}, unique per run because roles are cluster-wide. */
-    private static Connection login(String group) throws SQLException {
-        String role =
-                group.replace("tasker_", "")
-                        + "_login_"
-                        + UUID.randomUUID().toString().substring(0, 8);
-        String password = UUID.randomUUID().toString();
-        try (Statement st = admin.createStatement()) {
-            st.execute(
-                    "CREATE ROLE \""
-                            + role
-                            + "\" LOGIN PASSWORD '"
-                            + password
-                            + "' IN ROLE "
-                            + group);
-        }
-        logins.add(role);
-        return DriverManager.getConnection(database.jdbcUrl(), role, password);
+    private static void assertNoPrivilege(ThrowingCallable call) {
+        assertThatThrownBy(call)
+                .isInstanceOf(SQLException.class)
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo(INSUFFICIENT_PRIVILEGE);
     }
 
-    private static UUID createTask(Connection c) {
-        try {
-            return queryOne(
-                    c,
-                    "SELECT tasker.create_task(?, '{}'::jsonb, ?, 0, NULL, 'test', NULL, NULL, NULL)",
-                    UUID.class,
-                    template,
-                    UUID.randomUUID().toString());
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+    private static UUID createTask(Connection c) throws SQLException {
+        return Workflows.createTask(c, template);
     }
 
     private static UUID stepUuid(UUID task, String name) throws SQLException {
-        return queryOne(
-                admin,
-                "SELECT workflow_step_uuid FROM tasker.workflow_steps WHERE task_uuid = ? AND name = ?",
-                UUID.class,
-                task,
-                name);
-    }
-
-    private static void update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
-        }
-    }
-
-    private static <T> T queryOne(Connection c, String sql, Class<T> type, Object... args)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getObject(1, type);
-            }
-        }
+        return Workflows.step(admin, task, name);
     }
 }

@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,22 +31,16 @@ class SchemaTest {
             ]}
             """;
 
+    private static final String QUEUE = "worker_schema_ns_queue";
+
     private static Connection db;
     private static UUID diamond;
 
     @BeforeAll
     static void migrate() throws SQLException {
         db = TestDatabase.freshMigrated("schema").connect();
-        try (Statement st = db.createStatement()) {
-            st.execute("INSERT INTO tasker.task_namespaces (name) VALUES ('schema_ns')");
-            st.execute("SELECT tasker.ensure_queue('worker_schema_ns_queue')");
-        }
-        diamond =
-                queryOne(
-                        "INSERT INTO tasker.named_tasks (namespace, name, version, configuration, content_hash)"
-                                + " VALUES ('schema_ns', 'diamond', '1.0.0', ?::jsonb, 'h') RETURNING named_task_uuid",
-                        UUID.class,
-                        DIAMOND);
+        Workflows.namespace(db, "schema_ns");
+        diamond = Workflows.template(db, "schema_ns", "diamond", DIAMOND);
     }
 
     @AfterAll
@@ -578,62 +571,40 @@ class SchemaTest {
 
     private static UUID createTask() {
         try {
-            return queryOne(
-                    "SELECT tasker.create_task(?, '{\"even_number\": 6}'::jsonb, ?, 0, NULL, 'test', NULL, NULL, NULL)",
-                    UUID.class,
-                    diamond,
-                    UUID.randomUUID().toString());
+            return Workflows.createTask(db, diamond, "{\"even_number\": 6}");
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static void runStep(UUID task, String step, String result) throws SQLException {
-        assertThat(report(task, step, claim(task, step, "w1"), "success", result))
-                .isEqualTo("accepted");
-        process(task, step);
+        Workflows.run(db, stepUuid(task, step), QUEUE, result);
     }
 
     /** Claims a step through its newest message in the namespace's queue, as a worker does. */
     private static String claim(UUID task, String step, String worker) throws SQLException {
-        UUID stepUuid = stepUuid(task, step);
-        return queryOne(
-                "SELECT tasker.claim_step(?, ?, 5, 'worker_schema_ns_queue', ?)::text",
-                String.class,
-                stepUuid,
-                worker,
-                queryOne(
-                        "SELECT max(msg_id) FROM pgmq.q_worker_schema_ns_queue WHERE message->>'step_uuid' = ?",
-                        Long.class,
-                        stepUuid.toString()));
+        return Workflows.claim(db, stepUuid(task, step), worker, QUEUE);
     }
 
     /** Reports with the claim token of {@code claim} (the JSON {@link #claim} returned). */
     private static String report(UUID task, String step, String claim, String outcome, String json)
             throws SQLException {
-        return queryOne(
-                "SELECT tasker.report_step_result(?, ?, ?, ?::jsonb, ?::jsonb)",
-                String.class,
+        boolean success = outcome.equals("success");
+        return Workflows.report(
+                db,
                 stepUuid(task, step),
                 ClaimTokens.of(claim),
                 outcome,
-                outcome.equals("success") ? json : null,
-                outcome.equals("success")
-                        ? null
-                        : "{\"message\": \"boom\", \"type\": \"TestFailure\"}");
+                success ? json : null,
+                success ? null : "{\"message\": \"boom\", \"type\": \"TestFailure\"}");
     }
 
     private static String process(UUID task, String step) throws SQLException {
-        return queryOne(
-                "SELECT tasker.process_step_result(?)::text", String.class, stepUuid(task, step));
+        return Workflows.process(db, stepUuid(task, step));
     }
 
     private static UUID stepUuid(UUID task, String name) throws SQLException {
-        return queryOne(
-                "SELECT workflow_step_uuid FROM tasker.workflow_steps WHERE task_uuid = ? AND name = ?",
-                UUID.class,
-                task,
-                name);
+        return Workflows.step(db, task, name);
     }
 
     private static Map<String, String> stepStates(UUID task) throws SQLException {
@@ -652,38 +623,17 @@ class SchemaTest {
     }
 
     private static List<String> taskTransitions(UUID task) throws SQLException {
-        List<String> states = new ArrayList<>();
-        try (PreparedStatement ps =
-                db.prepareStatement(
-                        "SELECT to_state FROM tasker.task_transitions WHERE task_uuid = ? ORDER BY sort_key")) {
-            ps.setObject(1, task);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    states.add(rs.getString(1));
-                }
-            }
-        }
-        return states;
+        return Sql.queryList(
+                db,
+                "SELECT to_state FROM tasker.task_transitions WHERE task_uuid = ? ORDER BY sort_key",
+                task);
     }
 
     private static void update(String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
-        }
+        Sql.update(db, sql, args);
     }
 
     private static <T> T queryOne(String sql, Class<T> type, Object... args) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getObject(1, type);
-            }
-        }
+        return Sql.queryOne(db, sql, type, args);
     }
 }

@@ -37,6 +37,13 @@ final class Sql {
         }
     }
 
+    /** Runs a statement whose result, if any, is not needed (such as a void function call). */
+    static void execute(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args)) {
+            ps.execute();
+        }
+    }
+
     private static PreparedStatement prepare(Connection c, String sql, Object... args)
             throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);

@@ -8,10 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tasker.testsupport.TestDatabase;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +25,7 @@ class WorkerFencingTest {
 
     private static final String QUEUE_A = "worker_fence_a_queue";
     private static final String QUEUE_B = "worker_fence_b_queue";
-    private static final String RESULTS = "orchestration_step_results";
+    private static final String RESULTS = Workflows.RESULTS;
     private static final String TEMPLATE =
             """
             {"steps": [{"name": "only", "handler": "examples.noop"}]}
@@ -39,16 +37,15 @@ class WorkerFencingTest {
     private static Connection worker;
     private static UUID templateA;
     private static UUID templateB;
-    private static final List<String> roles = new ArrayList<>();
+    private static Logins logins;
 
     @BeforeAll
     static void setUp() throws SQLException {
         database = TestDatabase.freshMigrated("fencing");
         admin = database.connect();
+        Workflows.namespace(admin, "fence_a");
+        Workflows.namespace(admin, "fence_b");
         try (Statement st = admin.createStatement()) {
-            st.execute("INSERT INTO tasker.task_namespaces (name) VALUES ('fence_a'), ('fence_b')");
-            st.execute("SELECT tasker.ensure_queue('" + QUEUE_A + "')");
-            st.execute("SELECT tasker.ensure_queue('" + QUEUE_B + "')");
             // Queue A's message ids start far above B's, so an id of A names nothing in B.
             st.execute(
                     "SELECT pgmq.send('"
@@ -56,9 +53,10 @@ class WorkerFencingTest {
                             + "', '{}'::jsonb, 0) FROM generate_series(1, 1000)");
             st.execute("DELETE FROM pgmq.q_" + QUEUE_A);
         }
-        templateA = template("fence_a");
-        templateB = template("fence_b");
-        worker = login("tasker_worker");
+        templateA = Workflows.template(admin, "fence_a", "single", TEMPLATE);
+        templateB = Workflows.template(admin, "fence_b", "single", TEMPLATE);
+        logins = new Logins(database, admin);
+        worker = logins.login("fence", "tasker_worker");
     }
 
     @AfterAll
@@ -67,13 +65,7 @@ class WorkerFencingTest {
             worker.close();
         }
         if (admin != null) {
-            try (Statement st = admin.createStatement()) {
-                // Logins were added after their groups: drop them first.
-                for (int i = roles.size() - 1; i >= 0; i--) {
-                    st.execute("DROP OWNED BY \"" + roles.get(i) + "\"");
-                    st.execute("DROP ROLE IF EXISTS \"" + roles.get(i) + "\"");
-                }
-            }
+            logins.dropAll();
             admin.close();
         }
     }
@@ -331,8 +323,8 @@ class WorkerFencingTest {
                                 String.class,
                                 group))
                 .isEqualTo("fence_a,fence_later");
-        roles.add(group);
-        try (Connection scoped = login(group)) {
+        logins.track(group);
+        try (Connection scoped = logins.login("fence", group)) {
             UUID a = step(createTask(templateA));
             UUID b = step(createTask(templateB));
             long messageOfB = messageId(QUEUE_B, b);
@@ -403,7 +395,7 @@ class WorkerFencingTest {
                                 String.class,
                                 group))
                 .isEqualTo("fence_later");
-        try (Connection narrowed = login(group)) {
+        try (Connection narrowed = logins.login("fence", group)) {
             assertRefused(
                     narrowed, "SELECT count(*) FROM pgmq.read('" + QUEUE_A + "'::text, 30, 1)");
         }
@@ -413,7 +405,7 @@ class WorkerFencingTest {
     void a_role_of_the_all_namespaces_group_cannot_be_scoped() throws SQLException {
         String role = "fence_all_" + UUID.randomUUID().toString().substring(0, 8);
         update(admin, "CREATE ROLE \"" + role + "\" NOLOGIN IN ROLE tasker_worker");
-        roles.add(role);
+        logins.track(role);
         assertThatThrownBy(
                         () ->
                                 queryOne(
@@ -440,50 +432,16 @@ class WorkerFencingTest {
                 .isEqualTo(INSUFFICIENT_PRIVILEGE);
     }
 
-    private static UUID template(String namespace) throws SQLException {
-        return queryOne(
-                admin,
-                "INSERT INTO tasker.named_tasks (namespace, name, version, configuration, content_hash)"
-                        + " VALUES (?, 'single', '1.0.0', ?::jsonb, 'h') RETURNING named_task_uuid",
-                UUID.class,
-                namespace,
-                TEMPLATE);
-    }
-
-    /** A new LOGIN role in {@code group}, unique per run because roles are cluster-wide. */
-    private static Connection login(String group) throws SQLException {
-        String role = "fence_login_" + UUID.randomUUID().toString().substring(0, 8);
-        String password = UUID.randomUUID().toString();
-        update(
-                admin,
-                "CREATE ROLE \"" + role + "\" LOGIN PASSWORD '" + password + "' IN ROLE " + group);
-        roles.add(role);
-        return DriverManager.getConnection(database.jdbcUrl(), role, password);
-    }
-
     private static UUID createTask(UUID template) throws SQLException {
-        return queryOne(
-                admin,
-                "SELECT tasker.create_task(?, '{}'::jsonb, ?, 0, NULL, 'test', NULL, NULL, NULL)",
-                UUID.class,
-                template,
-                UUID.randomUUID().toString());
+        return Workflows.createTask(admin, template);
     }
 
     private static UUID step(UUID task) throws SQLException {
-        return queryOne(
-                admin,
-                "SELECT workflow_step_uuid FROM tasker.workflow_steps WHERE task_uuid = ?",
-                UUID.class,
-                task);
+        return Workflows.step(admin, task, "only");
     }
 
     private static long messageId(String queue, UUID step) throws SQLException {
-        return queryOne(
-                admin,
-                "SELECT max(msg_id) FROM pgmq.q_" + queue + " WHERE message->>'step_uuid' = ?",
-                Long.class,
-                step.toString());
+        return Workflows.newestMessage(admin, queue, step);
     }
 
     private static long messageCount(String queue, UUID step) throws SQLException {
@@ -499,13 +457,7 @@ class WorkerFencingTest {
     }
 
     private static String claim(Connection c, UUID step, String queue) throws SQLException {
-        return queryOne(
-                c,
-                "SELECT tasker.claim_step(?::uuid, 'w', 5, ?::text, ?::bigint)::text",
-                String.class,
-                step,
-                queue,
-                messageId(queue, step));
+        return Workflows.claim(admin, c, step, "w", queue);
     }
 
     private static boolean heartbeat(Connection c, UUID step, UUID token) throws SQLException {
@@ -519,14 +471,7 @@ class WorkerFencingTest {
 
     private static String report(Connection c, UUID step, UUID token, String outcome)
             throws SQLException {
-        return queryOne(
-                c,
-                "SELECT tasker.report_step_result(?::uuid, ?::uuid, ?::text, '{\"v\": 1}'::jsonb,"
-                        + " '{\"message\": \"boom\"}'::jsonb)",
-                String.class,
-                step,
-                token,
-                outcome);
+        return Workflows.report(c, step, token, outcome, "{\"v\": 1}", "{\"message\": \"boom\"}");
     }
 
     private static boolean archive(Connection c, String queue, long msgId) throws SQLException {
@@ -539,11 +484,7 @@ class WorkerFencingTest {
     }
 
     private static String state(UUID step) throws SQLException {
-        return queryOne(
-                admin,
-                "SELECT current_state FROM tasker.workflow_steps WHERE workflow_step_uuid = ?",
-                String.class,
-                step);
+        return Workflows.stepState(admin, step);
     }
 
     private static String lease(UUID step) throws SQLException {
