@@ -4,10 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.tasker.messages.JsonSupport;
 import io.tasker.messages.QueueNames;
+import io.tasker.messages.protocol.NoticeOutcome;
+import io.tasker.messages.protocol.ProtocolCodec;
+import io.tasker.messages.protocol.ProtocolCodec.Decoded;
+import io.tasker.messages.protocol.ResultNotice;
+import io.tasker.messages.protocol.UnsupportedFormats;
 import io.tasker.orchestrator.config.OrchestratorConfig;
 import io.tasker.orchestrator.metrics.LifecycleMetrics;
 import io.tasker.queue.DatabaseOptions;
@@ -31,9 +37,12 @@ import org.jboss.logging.Logger;
  * Consumes {@code orchestration_step_results}: each notice is processed by one SQL call in its own
  * transaction (step state, retry or failure, newly ready steps enqueued, task evaluated, notice
  * deleted). A crash before commit leaves the notice to reappear after its visibility timeout; a
- * second processing changes nothing, so any number of orchestrators can consume the queue.
+ * second processing changes nothing, so any number of orchestrators can consume the queue. A notice
+ * of a newer format than this release reads is left in the queue for a newer orchestrator.
  */
 @ApplicationScoped
+// Notices are read by Jackson outside any resource signature.
+@RegisterForReflection(targets = {ResultNotice.class, NoticeOutcome.class})
 public class ResultConsumer {
 
     private static final Logger LOG = Logger.getLogger(ResultConsumer.class);
@@ -51,6 +60,7 @@ public class ResultConsumer {
     private final OrchestratorConfig.Results config;
     private final DatabaseOptions database;
     private final LifecycleMetrics metrics;
+    private final UnsupportedFormats unsupported = new UnsupportedFormats(10_000);
     private volatile PollingLoop loop;
     private volatile QueueWakeups wakeups;
 
@@ -142,7 +152,11 @@ public class ResultConsumer {
         List<UUID> steps = new ArrayList<>();
         List<Long> ids = new ArrayList<>();
         for (QueueMessage m : messages) {
-            UUID step = stepUuid(notice(m));
+            Decoded<ResultNotice> notice = notice(m);
+            if (leftForNewerPeer(m, notice)) {
+                continue;
+            }
+            UUID step = stepUuid(notice);
             if (step == null || m.readCt() > config.maxReadCount()) {
                 work.add(process(m));
             } else {
@@ -199,19 +213,39 @@ public class ResultConsumer {
                         });
     }
 
-    private static JsonNode notice(QueueMessage m) {
-        return m.message() == null ? null : JsonSupport.parse(m.message().encode());
+    private static Decoded<ResultNotice> notice(QueueMessage m) {
+        return ProtocolCodec.decodeMessage(
+                m.message() == null ? null : m.message().encode(), ResultNotice.class);
+    }
+
+    /** True (and warned once per notice) when the notice's format is newer than this release's. */
+    private boolean leftForNewerPeer(QueueMessage m, Decoded<ResultNotice> notice) {
+        if (!(notice instanceof Decoded.Unsupported<ResultNotice> newer)) {
+            return false;
+        }
+        if (unsupported.firstSight(QueueNames.RESULTS_QUEUE, m.msgId())) {
+            LOG.warn(
+                    UnsupportedFormats.warning(
+                            QueueNames.RESULTS_QUEUE, m.msgId(), newer.version()));
+        }
+        return true;
     }
 
     private Uni<Void> process(QueueMessage message) {
-        JsonNode notice =
-                message.message() == null ? null : JsonSupport.parse(message.message().encode());
-        UUID step = stepUuid(notice);
+        Decoded<ResultNotice> decoded = notice(message);
+        if (leftForNewerPeer(message, decoded)) {
+            return Uni.createFrom().voidItem();
+        }
+        UUID step = stepUuid(decoded);
         if (step == null || message.readCt() > config.maxReadCount()) {
             String reason =
-                    step == null
-                            ? "notice has no valid step_uuid"
-                            : "notice read " + message.readCt() + " times without being processed";
+                    decoded instanceof Decoded.Malformed<ResultNotice> bad && !bad.namesNoStep()
+                            ? bad.reason()
+                            : step == null
+                                    ? "notice has no valid step_uuid"
+                                    : "notice read "
+                                            + message.readCt()
+                                            + " times without being processed";
             LOG.errorf(
                     "poison_notice: archiving msg_id=%d of %s: %s",
                     message.msgId(), QueueNames.RESULTS_QUEUE, reason);
@@ -219,6 +253,7 @@ public class ResultConsumer {
                     .execute(Tuple.of(QueueNames.RESULTS_QUEUE, message.msgId(), reason))
                     .replaceWithVoid();
         }
+        ResultNotice notice = ((Decoded.Read<ResultNotice>) decoded).message();
         Timer.Sample started = metrics.startTimer();
         return pool.preparedQuery(PROCESS)
                 .execute(Tuple.of(step, message.msgId()))
@@ -230,9 +265,9 @@ public class ResultConsumer {
                             if (LOG.isDebugEnabled()) {
                                 LOG.debugf(
                                         "processed result task_uuid=%s step_uuid=%s correlation_id=%s: %s",
-                                        notice.path("task_uuid").asText(),
+                                        notice.taskUuid(),
                                         step,
-                                        notice.path("correlation_id").asText(),
+                                        notice.correlationId(),
                                         rows.iterator().next().getString(0));
                             }
                         })
@@ -241,28 +276,20 @@ public class ResultConsumer {
                 .recoverWithUni(
                         e -> {
                             LogContext.run(
-                                    notice.path("task_uuid").asText(),
+                                    notice.taskUuid(),
                                     step,
-                                    notice.path("correlation_id").asText(),
+                                    notice.correlationId(),
                                     () ->
                                             LOG.warnf(
                                                     "result processing failed for task_uuid=%s step_uuid=%s"
                                                             + " (will retry after the visibility timeout): %s",
-                                                    notice.path("task_uuid").asText(),
-                                                    step,
-                                                    e.getMessage()));
+                                                    notice.taskUuid(), step, e.getMessage()));
                             return Uni.createFrom().voidItem();
                         });
     }
 
-    private static UUID stepUuid(JsonNode notice) {
-        if (notice == null || !notice.path("step_uuid").isTextual()) {
-            return null;
-        }
-        try {
-            return UUID.fromString(notice.get("step_uuid").asText());
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+    /** The step a readable notice names, or null (a poison notice). */
+    private static UUID stepUuid(Decoded<ResultNotice> notice) {
+        return notice instanceof Decoded.Read<ResultNotice> read ? read.message().stepUuid() : null;
     }
 }

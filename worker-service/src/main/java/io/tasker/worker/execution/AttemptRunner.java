@@ -1,7 +1,7 @@
 package io.tasker.worker.execution;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
+import io.tasker.messages.protocol.StepClaim;
 import io.tasker.queue.QueueMessage;
 import io.tasker.worker.handler.HandlerRegistry;
 import io.tasker.worker.handler.StepContext;
@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,17 +48,26 @@ final class AttemptRunner {
     }
 
     Uni<Void> run(
-            String queue, String namespace, QueueMessage message, JsonNode claim, Slots.Hold slot) {
+            String queue,
+            String namespace,
+            QueueMessage message,
+            StepClaim claim,
+            Slots.Hold slot) {
         WorkerCalls.Attempt attempt = WorkerCalls.attempt(claim, queue, message.msgId());
-        String handlerName = claim.get("handler").asText();
+        String handlerName = claim.handler();
         StepIds ids =
                 new StepIds(
                         namespace,
-                        claim.path("task_uuid").asText(),
+                        String.valueOf(claim.taskUuid()),
                         attempt.stepUuid(),
-                        claim.path("correlation_id").asText());
-        StepContext context = ClaimedContext.of(claim, () -> heartbeat(attempt));
-        Duration timeout = Duration.ofSeconds(claim.get("timeout_seconds").asInt());
+                        String.valueOf(claim.correlationId()));
+        Duration timeout = Duration.ofSeconds(claim.timeoutSeconds());
+        // Built when the handler starts: its deadline counts from then.
+        Supplier<StepContext> context =
+                () ->
+                        new StepContext(
+                                claim.context(clock.instant().plus(timeout)),
+                                () -> heartbeat(attempt));
         Instant started = clock.instant();
         return Uni.createFrom()
                 .completionStage(() -> invoke(handlerName, context, timeout, slot))
@@ -83,7 +93,7 @@ final class AttemptRunner {
     }
 
     private CompletableFuture<StepResult> invoke(
-            String handlerName, StepContext context, Duration timeout, Slots.Hold slot) {
+            String handlerName, Supplier<StepContext> context, Duration timeout, Slots.Hold slot) {
         StepHandler handler = handlers.find(handlerName).orElse(null);
         if (handler == null) {
             return CompletableFuture.completedFuture(

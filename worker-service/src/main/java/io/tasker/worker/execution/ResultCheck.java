@@ -1,16 +1,19 @@
 package io.tasker.worker.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tasker.messages.JsonSupport;
+import io.tasker.messages.protocol.ProtocolCodec;
+import io.tasker.messages.protocol.StepError;
+import io.tasker.messages.protocol.StepOutcome;
 import io.tasker.worker.handler.StepResult;
 
 /**
- * Turns a handler's {@link StepResult} into the {@link Report} the worker stores, refusing in Java
- * what the database would refuse on every try (a NUL character, which jsonb cannot hold; a
- * Retry-After beyond millisecond arithmetic) or what is too large to copy into every descendant's
- * claim. A refused result becomes a permanent failure that says why, so the task fails promptly
- * with the real reason instead of the attempt ending as a lost lease.
+ * Turns a handler's {@link StepResult} into the {@link Report} (the protocol's {@link
+ * io.tasker.messages.protocol.StepResult}) the worker stores, refusing in Java what the database
+ * would refuse on every try (a NUL character, which jsonb cannot hold; a Retry-After beyond
+ * millisecond arithmetic) or what is too large to copy into every descendant's claim. A refused
+ * result becomes a permanent failure that says why, so the task fails promptly with the real reason
+ * instead of the attempt ending as a lost lease.
  */
 public final class ResultCheck {
 
@@ -38,7 +41,7 @@ public final class ResultCheck {
             if (refused != null) {
                 return invalid(refused, INVALID_RESULT, handlerName);
             }
-            ObjectNode error = error(f.message(), f.type(), handlerName);
+            Long retryAfterMs = null;
             if (f.retryAfter() != null) {
                 if (f.retryAfter().isNegative()) {
                     return invalid(
@@ -49,7 +52,7 @@ public final class ResultCheck {
                             handlerName);
                 }
                 try {
-                    error.put("retry_after_ms", f.retryAfter().toMillis());
+                    retryAfterMs = f.retryAfter().toMillis();
                 } catch (ArithmeticException tooLarge) {
                     return invalid(
                             "the handler asked to retry after "
@@ -61,17 +64,20 @@ public final class ResultCheck {
                             handlerName);
                 }
             }
-            return new Report("retryable_failure", null, JsonSupport.write(error));
+            return failure(
+                    StepOutcome.RETRYABLE_FAILURE,
+                    error(f.message(), f.type(), handlerName, retryAfterMs),
+                    null);
         }
         StepResult.PermanentFailure f = (StepResult.PermanentFailure) result;
         String refused = refusedError(f.message(), f.type());
         if (refused != null) {
             return invalid(refused, INVALID_RESULT, handlerName);
         }
-        return new Report(
-                "permanent_failure",
-                null,
-                JsonSupport.write(error(f.message(), f.type(), handlerName)));
+        return failure(
+                StepOutcome.PERMANENT_FAILURE,
+                error(f.message(), f.type(), handlerName, null),
+                null);
     }
 
     /** The permanent failure stored when the database refused the outcome the handler gave. */
@@ -114,7 +120,7 @@ public final class ResultCheck {
                     RESULT_TOO_LARGE,
                     handlerName);
         }
-        return new Report("success", json, null);
+        return new Report(io.tasker.messages.protocol.StepResult.success(value), json, null);
     }
 
     private static String refusedError(String message, String type) {
@@ -132,19 +138,26 @@ public final class ResultCheck {
     }
 
     private static Report invalid(String message, String type, String handlerName) {
-        return new Report(
-                "permanent_failure",
-                null,
-                JsonSupport.write(error(message, type, handlerName)),
+        return failure(
+                StepOutcome.PERMANENT_FAILURE,
+                error(message, type, handlerName, null),
                 type + ": " + message);
     }
 
-    private static ObjectNode error(String message, String type, String handler) {
-        ObjectNode e = JsonSupport.object();
-        e.put("message", message == null ? "" : message);
-        e.put("type", type == null ? "error" : type);
-        e.put("handler", handler);
-        return e;
+    private static Report failure(StepOutcome outcome, StepError error, String refusal) {
+        return new Report(
+                io.tasker.messages.protocol.StepResult.failure(outcome, error),
+                null,
+                ProtocolCodec.write(error),
+                refusal);
+    }
+
+    private static StepError error(String message, String type, String handler, Long retryAfterMs) {
+        return new StepError(
+                message == null ? "" : message,
+                type == null ? "error" : type,
+                handler,
+                retryAfterMs);
     }
 
     private static String clean(String text) {

@@ -1,7 +1,17 @@
 package io.tasker.worker.execution;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
+import io.tasker.messages.protocol.ClaimStatus;
+import io.tasker.messages.protocol.ProtocolCodec.Decoded;
+import io.tasker.messages.protocol.StepClaim;
+import io.tasker.messages.protocol.StepContext;
+import io.tasker.messages.protocol.StepError;
+import io.tasker.messages.protocol.StepMessage;
+import io.tasker.messages.protocol.StepOutcome;
+import io.tasker.messages.protocol.StepResult;
+import io.tasker.messages.protocol.UnsupportedFormats;
 import io.tasker.queue.QueueMessage;
 import io.tasker.worker.config.WorkerConfig;
 import io.tasker.worker.handler.HandlerRegistry;
@@ -17,9 +27,21 @@ import org.jboss.logging.Logger;
  * The path of one step message through the worker: claim (one SQL call returning the handler's
  * whole input), run the handler on its own thread under the step's deadline ({@link
  * HandlerRunner}), check and report the outcome ({@link ResultCheck}, {@link StepReporter}); a
- * message that can never be claimed is archived as poison.
+ * message that can never be claimed is archived as poison, and one of a newer format than this
+ * release reads is left in its queue for a newer worker.
  */
 @ApplicationScoped
+// The protocol records are read and written by Jackson outside any resource signature.
+@RegisterForReflection(
+        targets = {
+            StepMessage.class,
+            StepClaim.class,
+            ClaimStatus.class,
+            StepContext.class,
+            StepResult.class,
+            StepOutcome.class,
+            StepError.class
+        })
 public class StepPipeline {
 
     private static final Logger LOG = Logger.getLogger(StepPipeline.class);
@@ -30,6 +52,7 @@ public class StepPipeline {
     private final StepMetrics metrics;
     private final AttemptRunner attempts;
     private final int maxReadCount;
+    private final UnsupportedFormats unsupported = new UnsupportedFormats(10_000);
 
     @Inject
     public StepPipeline(
@@ -114,39 +137,56 @@ public class StepPipeline {
     }
 
     private Uni<Void> run(String queue, String namespace, QueueMessage message, Slots.Hold slot) {
-        UUID step = ClaimedContext.stepUuid(message);
+        Decoded<StepMessage> decoded = StepMessages.decode(message);
+        if (decoded instanceof Decoded.Unsupported<StepMessage> newer) {
+            if (unsupported.firstSight(queue, message.msgId())) {
+                LOG.warn(UnsupportedFormats.warning(queue, message.msgId(), newer.version()));
+            }
+            return Uni.createFrom().voidItem();
+        }
+        UUID step =
+                decoded instanceof Decoded.Read<StepMessage> read
+                        ? read.message().stepUuid()
+                        : null;
         if (step == null || message.readCt() > maxReadCount) {
             String reason =
-                    step == null
-                            ? "message has no valid step_uuid"
-                            : "message read "
-                                    + message.readCt()
-                                    + " times without a committed result";
+                    decoded instanceof Decoded.Malformed<StepMessage> bad && !bad.namesNoStep()
+                            ? bad.reason()
+                            : step == null
+                                    ? "message has no valid step_uuid"
+                                    : "message read "
+                                            + message.readCt()
+                                            + " times without a committed result";
             return poison(queue, namespace, message.msgId(), reason);
         }
         return calls.claim(step, queue, message.msgId())
-                .chain(
-                        claim -> {
-                            String status = claim.path("status").asText();
-                            if ("claimed".equals(status)) {
-                                metrics.count("tasker_steps_claimed_total", namespace);
-                                return attempts.run(queue, namespace, message, claim, slot);
-                            }
-                            if ("busy".equals(status)) {
-                                LOG.debugf(
-                                        "step_uuid=%s is held by a live lease; leaving msg_id=%d",
-                                        step, message.msgId());
-                                return Uni.createFrom().voidItem();
-                            }
-                            if ("unknown_step".equals(claim.path("reason").asText())) {
-                                return poison(
-                                        queue, namespace, message.msgId(), "unknown step " + step);
-                            }
-                            LOG.debugf(
-                                    "step_uuid=%s not claimable (%s); dropping msg_id=%d",
-                                    step, claim.path("reason").asText(), message.msgId());
-                            return calls.deleteMessage(queue, message.msgId());
-                        });
+                .chain(claim -> answered(queue, namespace, message, step, claim, slot));
+    }
+
+    private Uni<Void> answered(
+            String queue,
+            String namespace,
+            QueueMessage message,
+            UUID step,
+            StepClaim claim,
+            Slots.Hold slot) {
+        if (claim.status() == ClaimStatus.CLAIMED) {
+            metrics.count("tasker_steps_claimed_total", namespace);
+            return attempts.run(queue, namespace, message, claim, slot);
+        }
+        if (claim.status() == ClaimStatus.BUSY) {
+            LOG.debugf(
+                    "step_uuid=%s is held by a live lease; leaving msg_id=%d",
+                    step, message.msgId());
+            return Uni.createFrom().voidItem();
+        }
+        if ("unknown_step".equals(claim.reason())) {
+            return poison(queue, namespace, message.msgId(), "unknown step " + step);
+        }
+        LOG.debugf(
+                "step_uuid=%s not claimable (%s); dropping msg_id=%d",
+                step, claim.reason(), message.msgId());
+        return calls.deleteMessage(queue, message.msgId());
     }
 
     private Uni<Void> poison(String queue, String namespace, long msgId, String reason) {

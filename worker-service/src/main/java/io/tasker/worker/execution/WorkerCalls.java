@@ -1,8 +1,8 @@
 package io.tasker.worker.execution;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
-import io.tasker.messages.JsonSupport;
+import io.tasker.messages.protocol.ProtocolCodec;
+import io.tasker.messages.protocol.StepClaim;
 import io.tasker.queue.PgmqClient;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -62,19 +62,19 @@ public final class WorkerCalls {
     }
 
     /** Claims the step a message names; the answer's {@code status} says whether it was claimed. */
-    public Uni<JsonNode> claim(UUID step, String queue, long msgId) {
+    public Uni<StepClaim> claim(UUID step, String queue, long msgId) {
         return pool.preparedQuery(CLAIM)
                 .execute(Tuple.of(step, workerId, leaseGraceSeconds, queue, msgId))
-                .map(rows -> JsonSupport.parse(rows.iterator().next().getString(0)));
+                .map(rows -> ProtocolCodec.decodeClaim(rows.iterator().next().getString(0)));
     }
 
     /** The attempt a successful claim answer stands for. */
-    public static Attempt attempt(JsonNode claim, String queue, long msgId) {
+    public static Attempt attempt(StepClaim claim, String queue, long msgId) {
         return new Attempt(
-                UUID.fromString(claim.get("step_uuid").asText()),
-                UUID.fromString(claim.get("claim_token").asText()),
-                claim.get("attempt").asInt(),
-                claim.get("lease_seconds").asInt(),
+                claim.stepUuid(),
+                claim.claimToken(),
+                claim.attempt(),
+                claim.leaseSeconds(),
                 queue,
                 msgId);
     }

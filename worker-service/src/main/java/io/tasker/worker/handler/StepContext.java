@@ -1,32 +1,28 @@
 package io.tasker.worker.handler;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * What a handler gets: the task's input, the step's configuration, the attempt, and the results of
- * every ancestor step by name.
+ * What a handler gets: the task's input, the step's configuration, the attempt, the results of
+ * every ancestor step by name and the deadline, read from the protocol's {@link
+ * io.tasker.messages.protocol.StepContext}, plus the heartbeat that extends the attempt's lease.
  */
 public final class StepContext {
 
-    private final UUID taskUuid;
-    private final UUID stepUuid;
-    private final UUID correlationId;
-    private final String namespace;
-    private final String taskName;
-    private final String taskVersion;
-    private final JsonNode context;
-    private final String stepName;
-    private final JsonNode config;
-    private final JsonNode inputs;
-    private final int attempt;
-    private final int maxAttempts;
-    private final List<String> parents;
-    private final Map<String, JsonNode> dependencyResults;
+    private final io.tasker.messages.protocol.StepContext data;
     private final Runnable heartbeat;
 
+    public StepContext(io.tasker.messages.protocol.StepContext data, Runnable heartbeat) {
+        this.data = data;
+        this.heartbeat = heartbeat;
+    }
+
+    /** A context without a deadline, for code that runs a handler outside a worker. */
     public StepContext(
             UUID taskUuid,
             UUID stepUuid,
@@ -43,87 +39,103 @@ public final class StepContext {
             List<String> parents,
             Map<String, JsonNode> dependencyResults,
             Runnable heartbeat) {
-        this.taskUuid = taskUuid;
-        this.stepUuid = stepUuid;
-        this.correlationId = correlationId;
-        this.namespace = namespace;
-        this.taskName = taskName;
-        this.taskVersion = taskVersion;
-        this.context = context;
-        this.stepName = stepName;
-        this.config = config;
-        this.inputs = inputs;
-        this.attempt = attempt;
-        this.maxAttempts = maxAttempts;
-        this.parents = List.copyOf(parents);
-        this.dependencyResults = Map.copyOf(dependencyResults);
-        this.heartbeat = heartbeat;
+        this(
+                new io.tasker.messages.protocol.StepContext(
+                        taskUuid,
+                        stepUuid,
+                        correlationId,
+                        namespace,
+                        taskName,
+                        taskVersion,
+                        context,
+                        stepName,
+                        config,
+                        inputs,
+                        attempt,
+                        maxAttempts,
+                        parents,
+                        dependencyResults,
+                        null),
+                heartbeat);
+    }
+
+    /** The context as the protocol writes it. */
+    public io.tasker.messages.protocol.StepContext data() {
+        return data;
     }
 
     public UUID taskUuid() {
-        return taskUuid;
+        return data.taskUuid();
     }
 
     public UUID stepUuid() {
-        return stepUuid;
+        return data.stepUuid();
     }
 
     public UUID correlationId() {
-        return correlationId;
+        return data.correlationId();
     }
 
     public String namespace() {
-        return namespace;
+        return data.namespace();
     }
 
     public String taskName() {
-        return taskName;
+        return data.taskName();
     }
 
     public String taskVersion() {
-        return taskVersion;
+        return data.taskVersion();
     }
 
     /** The task's input, as posted. */
     public JsonNode context() {
-        return context;
+        return present(data.context());
     }
 
     public String stepName() {
-        return stepName;
+        return data.stepName();
     }
 
     /** The step's {@code config} from the template, as written there. */
     public JsonNode config() {
-        return config;
+        return present(data.config());
     }
 
     public JsonNode inputs() {
-        return inputs;
+        return present(data.inputs());
     }
 
     /** This attempt's number, from 1. */
     public int attempt() {
-        return attempt;
+        return data.attempt();
     }
 
     public int maxAttempts() {
-        return maxAttempts;
+        return data.maxAttempts();
     }
 
     /** The names of the steps this step depends on directly. */
     public List<String> parents() {
-        return parents;
+        return data.parents();
     }
 
     /** Results of every ancestor step, by step name. */
     public Map<String, JsonNode> dependencyResults() {
-        return dependencyResults;
+        return data.dependencyResults();
     }
 
     /** The result of one ancestor step, or null. */
     public JsonNode dependencyResult(String stepName) {
-        return dependencyResults.get(stepName);
+        return data.dependencyResults().get(stepName);
+    }
+
+    /**
+     * When this attempt times out (the handler's start plus the step's timeout), or null when the
+     * context was built outside a worker run.
+     */
+    public Instant deadline() {
+        return data.deadline() == null ? null : Instant.parse(data.deadline());
     }
 
     /**
@@ -131,5 +143,9 @@ public final class StepContext {
      */
     public void heartbeat() {
         heartbeat.run();
+    }
+
+    private static JsonNode present(JsonNode node) {
+        return node == null ? MissingNode.getInstance() : node;
     }
 }
