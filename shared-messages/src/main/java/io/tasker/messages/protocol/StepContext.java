@@ -11,7 +11,7 @@ import java.util.UUID;
 /**
  * What a handler is given for one attempt: the task and its input, the step and its template
  * configuration, the attempt, the results of every ancestor step by name, and the deadline (the
- * handler's start plus the step's timeout; absent when the context was built outside a run).
+ * attempt's start plus the step's timeout; absent when the context was built outside a run).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -62,13 +61,11 @@ final class AttemptRunner {
                         attempt.stepUuid(),
                         String.valueOf(claim.correlationId()));
         Duration timeout = Duration.ofSeconds(claim.timeoutSeconds());
-        // Built when the handler starts: its deadline counts from then.
-        Supplier<StepContext> context =
-                () ->
-                        new StepContext(
-                                claim.context(clock.instant().plus(timeout)),
-                                () -> heartbeat(attempt));
         Instant started = clock.instant();
+        // The handler's own timer starts with the handler, never before this: a deadline from
+        // here is never later than the real one.
+        StepContext context =
+                new StepContext(claim.context(started.plus(timeout)), () -> heartbeat(attempt));
         return Uni.createFrom()
                 .completionStage(() -> invoke(handlerName, context, timeout, slot))
                 .map(
@@ -93,7 +90,7 @@ final class AttemptRunner {
     }
 
     private CompletableFuture<StepResult> invoke(
-            String handlerName, Supplier<StepContext> context, Duration timeout, Slots.Hold slot) {
+            String handlerName, StepContext context, Duration timeout, Slots.Hold slot) {
         StepHandler handler = handlers.find(handlerName).orElse(null);
         if (handler == null) {
             return CompletableFuture.completedFuture(

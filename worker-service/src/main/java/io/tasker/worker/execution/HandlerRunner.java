@@ -15,7 +15,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 /**
  * Runs handlers on their own threads. The step's deadline starts when its handler starts (time
@@ -44,16 +43,14 @@ public final class HandlerRunner implements AutoCloseable {
     }
 
     /**
-     * Starts {@code handler} on a handler thread with the context {@code context} gives when the
-     * handler starts (its deadline counts from then). The returned future completes with the
-     * handler's result, or with a retryable {@code timeout} failure once {@code timeout} has passed
-     * since the handler started. {@code slot} is retained until the handler's thread is done with
-     * it.
+     * Starts {@code handler} on a handler thread. The returned future completes with the handler's
+     * result, or with a retryable {@code timeout} failure once {@code timeout} has passed since the
+     * handler started. {@code slot} is retained until the handler's thread is done with it.
      */
     public CompletableFuture<StepResult> run(
             String handlerName,
             StepHandler handler,
-            Supplier<StepContext> context,
+            StepContext context,
             Duration timeout,
             Slots.Hold slot) {
         CompletableFuture<StepResult> outcome = new CompletableFuture<>();
@@ -87,7 +84,7 @@ public final class HandlerRunner implements AutoCloseable {
     private void invoke(
             String handlerName,
             StepHandler handler,
-            Supplier<StepContext> context,
+            StepContext context,
             Duration timeout,
             CompletableFuture<StepResult> outcome,
             Future<?> self,
@@ -106,7 +103,7 @@ public final class HandlerRunner implements AutoCloseable {
                         timeout.toMillis(),
                         TimeUnit.MILLISECONDS);
         try {
-            StepResult r = handler.handle(context.get());
+            StepResult r = handler.handle(context);
             outcome.complete(
                     r == null
                             ? StepResult.permanentFailure(
