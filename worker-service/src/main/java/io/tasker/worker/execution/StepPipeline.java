@@ -1,16 +1,11 @@
 package io.tasker.worker.execution;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.tasker.messages.protocol.ClaimStatus;
 import io.tasker.messages.protocol.ProtocolCodec.Decoded;
 import io.tasker.messages.protocol.StepClaim;
-import io.tasker.messages.protocol.StepContext;
-import io.tasker.messages.protocol.StepError;
 import io.tasker.messages.protocol.StepMessage;
-import io.tasker.messages.protocol.StepOutcome;
-import io.tasker.messages.protocol.StepResult;
 import io.tasker.messages.protocol.UnsupportedFormats;
 import io.tasker.queue.QueueMessage;
 import io.tasker.worker.config.WorkerConfig;
@@ -31,17 +26,6 @@ import org.jboss.logging.Logger;
  * release reads is left in its queue for a newer worker.
  */
 @ApplicationScoped
-// The protocol records are read and written by Jackson outside any resource signature.
-@RegisterForReflection(
-        targets = {
-            StepMessage.class,
-            StepClaim.class,
-            ClaimStatus.class,
-            StepContext.class,
-            StepResult.class,
-            StepOutcome.class,
-            StepError.class
-        })
 public class StepPipeline {
 
     private static final Logger LOG = Logger.getLogger(StepPipeline.class);
