@@ -46,8 +46,8 @@ public record StepClaim(
     }
 
     /**
-     * The handler's view of a claimed step, whose handler started when {@code deadline} less the
-     * timeout.
+     * The handler's view of a claimed step; {@code deadline} (may be null) is when the attempt
+     * times out.
      */
     public StepContext context(Instant deadline) {
         if (!claimed()) {
