@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.tasker.messages.JsonSupport;
+import io.tasker.messages.protocol.ProtocolCodec;
+import io.tasker.worker.ProtocolSchemas;
 import io.tasker.worker.handler.StepResult;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ResultCheckTest {
@@ -109,5 +112,34 @@ class ResultCheckTest {
         assertThat(JsonSupport.parse(r.errorJson()).get("message").asText())
                 .isEqualTo(
                         "the database refused the handler's outcome: ERROR: value overflows numeric format (22003)");
+    }
+
+    @Test
+    void every_report_is_a_step_result_of_the_protocol_schema_and_its_error_json_is_its_error() {
+        List<Report> reports =
+                List.of(
+                        check.toReport(StepResult.success(JsonSupport.parse("[1]")), "h"),
+                        check.toReport(StepResult.success(null), "h"),
+                        check.toReport(
+                                StepResult.retryableFailure("later", "busy", Duration.ofSeconds(2)),
+                                "h"),
+                        check.toReport(StepResult.retryableFailure(null, null), "h"),
+                        check.toReport(StepResult.permanentFailure("no", "invalid"), "h"),
+                        check.toReport(StepResult.success(TextNode.valueOf("x".repeat(200))), "h"),
+                        check.refusedByDatabase("overflow", "h"));
+        for (Report r : reports) {
+            String json = ProtocolCodec.write(r.result());
+            assertThat(ProtocolSchemas.problems("step-result.schema.json", json))
+                    .as(json)
+                    .isEmpty();
+            assertThat(JsonSupport.parse(json).get("outcome").asText()).isEqualTo(r.outcome());
+            if (r.success()) {
+                assertThat(JsonSupport.parse(r.resultJson()))
+                        .isEqualTo(JsonSupport.parse(json).get("result"));
+            } else {
+                assertThat(JsonSupport.parse(r.errorJson()))
+                        .isEqualTo(JsonSupport.parse(json).get("error"));
+            }
+        }
     }
 }
