@@ -59,7 +59,8 @@ class TemplateSchemaApiTest {
         assertThat(schema.at("/$defs/step/properties/depends_on/maxItems").asInt()).isEqualTo(2);
         assertThat(schema.at("/$defs/step/properties/handler/maxLength").asInt()).isEqualTo(40);
         assertThat(schema.at("/properties/namespace/maxLength").asInt()).isEqualTo(29);
-        assertThat(schema.at("/properties/version/not/pattern").asText()).isEqualTo("[0-9]{4}");
+        assertThat(schema.at("/properties/version/allOf/0/pattern").asText())
+                .isEqualTo("^(?!.*[0-9]{4})");
         assertThat(schema.at("/$defs/retry/properties/max_attempts/default").asInt()).isEqualTo(4);
         assertThat(schema.at("/$defs/step/properties/timeout_seconds/default").asInt())
                 .isEqualTo(12);

@@ -13,10 +13,12 @@ import java.util.TreeSet;
 /**
  * Turns a violation of the template schema into one sentence that starts with the path of the
  * offending value ({@code steps[2].retry.max_attempts}). The failing subschema's {@code
- * errorMessage} (by keyword) or {@code patternErrorMessage}, which editors show too, replaces the
- * generic rule; a limit taken from the configuration names its key.
+ * errorMessage} or {@code patternErrorMessage}, which editors show too, replaces the generic rule;
+ * a limit taken from the configuration names its key.
  */
 final class SchemaProblems {
+
+    private static final Set<String> CUSTOMISABLE = Set.of("type", "enum", "const", "pattern");
 
     private SchemaProblems() {}
 
@@ -45,12 +47,14 @@ final class SchemaProblems {
     }
 
     private static String rule(String keyword, JsonNode subschema, JsonNode value) {
-        JsonNode custom = subschema.path("errorMessage").path(keyword);
-        if (custom.isTextual()) {
+        // The editors' reading: errorMessage replaces the message of a type, enum or const
+        // failure, and of a pattern failure unless patternErrorMessage is there.
+        JsonNode custom =
+                keyword.equals("pattern") && subschema.has("patternErrorMessage")
+                        ? subschema.get("patternErrorMessage")
+                        : subschema.path("errorMessage");
+        if (CUSTOMISABLE.contains(keyword) && custom.isTextual()) {
             return custom.asText();
-        }
-        if (keyword.equals("pattern") && subschema.path("patternErrorMessage").isTextual()) {
-            return subschema.get("patternErrorMessage").asText();
         }
         return switch (keyword) {
             case "type", "minimum", "maximum" -> typeRule(subschema);
@@ -67,6 +71,10 @@ final class SchemaProblems {
                             + " entries, at most "
                             + subschema.get("maxItems")
                             + " allowed";
+            case "minItems" ->
+                    subschema.get("minItems").asInt() == 1
+                            ? "must be a non-empty list"
+                            : "must have at least " + subschema.get("minItems") + " entries";
             case "uniqueItems" -> "lists " + firstRepeated(value) + " twice";
             case "enum" -> "must be one of " + choices(subschema.get("enum"));
             default -> "is not allowed here";

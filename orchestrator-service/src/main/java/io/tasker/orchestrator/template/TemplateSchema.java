@@ -83,13 +83,13 @@ public class TemplateSchema {
                 limits.maxHandlerNameLength(),
                 "max-handler-name-length");
         int digits = Math.min(limits.maxVersionComponentDigits(), VERSION_DIGITS_CEILING);
-        ObjectNode version = (ObjectNode) effective.at("/properties/version");
-        ((ObjectNode) version.get("not")).put("pattern", "[0-9]{" + (digits + 1) + "}");
-        ((ObjectNode) version.get("errorMessage"))
-                .put(
-                        "not",
-                        "may have at most " + digits + " digits in each of MAJOR, MINOR and PATCH");
-        limitKeys.put("/properties/version/not", LIMITS + "max-version-component-digits");
+        ObjectNode digitRule = (ObjectNode) effective.at("/properties/version/allOf/0");
+        digitRule.put("pattern", "^(?!.*[0-9]{" + (digits + 1) + "})");
+        digitRule.put(
+                "patternErrorMessage",
+                "may have at most " + digits + " digits in each of MAJOR, MINOR and PATCH");
+        limitKeys.put(
+                "/properties/version/allOf/0/pattern", LIMITS + "max-version-component-digits");
 
         ObjectNode retry = (ObjectNode) effective.at("/$defs/retry/properties");
         ((ObjectNode) retry.get("max_attempts")).put("default", defaults.maxAttempts());

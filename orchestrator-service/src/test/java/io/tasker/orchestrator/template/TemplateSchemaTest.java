@@ -74,8 +74,9 @@ class TemplateSchemaTest {
         assertThat(schema.at("/properties/name/maxLength").asInt()).isEqualTo(63);
         assertThat(schema.at("/$defs/step/properties/name/maxLength").asInt()).isEqualTo(40);
         assertThat(schema.at("/$defs/step/properties/handler/maxLength").asInt()).isEqualTo(64);
-        assertThat(schema.at("/properties/version/not/pattern").asText()).isEqualTo("[0-9]{5}");
-        assertThat(schema.at("/properties/version/errorMessage/not").asText())
+        assertThat(schema.at("/properties/version/allOf/0/pattern").asText())
+                .isEqualTo("^(?!.*[0-9]{5})");
+        assertThat(schema.at("/properties/version/allOf/0/patternErrorMessage").asText())
                 .contains("at most 4 digits");
         JsonNode retry = schema.at("/$defs/retry/properties");
         assertThat(retry.at("/max_attempts/default").asInt()).isEqualTo(7);
