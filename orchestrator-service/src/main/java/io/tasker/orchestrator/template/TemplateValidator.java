@@ -53,21 +53,23 @@ public final class TemplateValidator {
         wholeNumbers(doc.path("lifecycle"), LIFECYCLE, "lifecycle", problems);
         JsonNode steps = doc.path("steps");
         for (int i = 0; steps.isArray() && i < steps.size(); i++) {
-            wholeNumbers(steps.get(i), STEP, "steps[" + i + "]", problems);
-            wholeNumbers(steps.get(i).path("retry"), RETRY, "steps[" + i + "].retry", problems);
-            ObjectNode retry = retry(steps.get(i));
-            JsonNode base = retry.path("backoff_base_ms");
-            JsonNode max = retry.path("max_backoff_ms");
+            String path = "steps[" + i + "]";
+            wholeNumbers(steps.get(i), STEP, path, problems);
+            wholeNumbers(steps.get(i).path("retry"), RETRY, path + ".retry", problems);
             if (steps.get(i).path("retry").has("max_backoff_ms")
-                    && max.isIntegralNumber()
-                    && base.isIntegralNumber()
-                    && max.bigIntegerValue().compareTo(base.bigIntegerValue()) < 0) {
-                problems.add(
-                        "steps[" + i + "].retry.max_backoff_ms must not be below backoff_base_ms");
+                    && delay(retry(steps.get(i)), "max_backoff_ms")
+                            < delay(retry(steps.get(i)), "backoff_base_ms")) {
+                problems.add(path + ".retry.max_backoff_ms must not be below backoff_base_ms");
             }
         }
         problems.addAll(TemplateGraph.problems(steps));
         return new Result(problems.isEmpty() ? normalised(doc) : null, problems);
+    }
+
+    /** A delay of a retry policy; one the schema refused does not count as below another. */
+    private static double delay(JsonNode retry, String key) {
+        JsonNode value = retry.path(key);
+        return value.isNumber() ? value.doubleValue() : Double.NaN;
     }
 
     /**
