@@ -211,7 +211,9 @@ class TaskApiTest {
                 .body("errors.toString()", containsString("duplicate step name 'c'"))
                 .body(
                         "errors.toString()",
-                        containsString("max_attempts must be an integer between 1 and 100"))
+                        containsString(
+                                "steps[3].retry.max_attempts 0 must be an integer between 1 and"
+                                        + " 100"))
                 .body("errors.toString()", containsString("unknown step 'zzz'"));
         given().contentType("application/yaml")
                 .body(

@@ -195,8 +195,9 @@ class TemplateHardeningApiTest {
                 .body(
                         "errors",
                         contains(
-                                "version '1.99999999999.0': each of MAJOR, MINOR and PATCH may"
-                                        + " have at most 9 digits"));
+                                "version '1.99999999999.0' may have at most 9 digits in each of"
+                                        + " MAJOR, MINOR and PATCH"
+                                        + " (tasker.templates.limits.max-version-component-digits)"));
         assertThat(count("SELECT count(*) FROM tasker.named_tasks WHERE name = 'huge_version'"))
                 .isZero();
         given().get("/v1/templates").then().statusCode(200);
@@ -251,7 +252,7 @@ class TemplateHardeningApiTest {
                 .body(
                         "errors",
                         contains(
-                                "steps: 257 steps, at most 256 allowed"
+                                "steps has 257 entries, at most 256 allowed"
                                         + " (tasker.templates.limits.max-steps)"));
         given().contentType("application/json")
                 .body(JsonSupport.write(graph("too_many_deps", 40, 33)))
@@ -261,7 +262,7 @@ class TemplateHardeningApiTest {
                 .body(
                         "errors",
                         hasItem(
-                                "step 's33': depends_on has 33 entries, at most 32 allowed"
+                                "steps[33].depends_on has 33 entries, at most 32 allowed"
                                         + " (tasker.templates.limits.max-dependencies-per-step)"));
         assertThat(
                         count(

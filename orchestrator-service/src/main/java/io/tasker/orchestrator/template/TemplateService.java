@@ -37,11 +37,11 @@ public class TemplateService {
             TemplateRepository repository,
             OrchestratorConfig config,
             InputSchemas schemas,
+            TemplateSchema schema,
             JsonBodies bodies) {
         this.pool = pool;
         this.repository = repository;
-        this.validator =
-                new TemplateValidator(config.retry(), config.templates().limits(), schemas);
+        this.validator = new TemplateValidator(schema, schemas);
         this.documents = new TemplateDocuments(config.templates().limits());
         this.bodies = bodies;
         this.cache = new TemplateCache(config.templates().cache());

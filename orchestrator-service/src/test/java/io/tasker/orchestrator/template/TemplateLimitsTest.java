@@ -108,14 +108,15 @@ class TemplateLimitsTest {
     void one_step_more_than_the_limit_is_refused_with_the_count() {
         assertThat(problems(template(257, 1)))
                 .containsExactly(
-                        "steps: 257 steps, at most 256 allowed (tasker.templates.limits.max-steps)");
+                        "steps has 257 entries, at most 256 allowed"
+                                + " (tasker.templates.limits.max-steps)");
     }
 
     @Test
     void one_dependency_more_than_the_limit_is_refused_naming_the_step() {
         assertThat(problems(template(34, 33)))
                 .containsExactly(
-                        "step 's33': depends_on has 33 entries, at most 32 allowed"
+                        "steps[33].depends_on has 33 entries, at most 32 allowed"
                                 + " (tasker.templates.limits.max-dependencies-per-step)");
     }
 
@@ -147,14 +148,22 @@ class TemplateLimitsTest {
         ((ObjectNode) over.path("steps").get(0)).put("handler", "h." + "x".repeat(127));
         assertThat(problems(over))
                 .containsExactlyInAnyOrder(
-                        "namespace 'n" + "x".repeat(29) + "' is 30 characters, at most 29 allowed",
-                        "name 'n" + "x".repeat(63) + "' is 64 characters, at most 63 allowed",
-                        "steps[0]: name 's"
+                        "namespace 'n"
+                                + "x".repeat(29)
+                                + "' is 30 characters, at most 29 allowed"
+                                + " (tasker.templates.limits.max-namespace-length)",
+                        "name 'n"
                                 + "x".repeat(63)
-                                + "' is 64 characters, at most 63 allowed",
-                        "steps[0]: handler 'h."
+                                + "' is 64 characters, at most 63 allowed"
+                                + " (tasker.templates.limits.max-name-length)",
+                        "steps[0].name 's"
+                                + "x".repeat(63)
+                                + "' is 64 characters, at most 63 allowed"
+                                + " (tasker.templates.limits.max-step-name-length)",
+                        "steps[0].handler 'h."
                                 + "x".repeat(78)
-                                + "...' is 129 characters, at most 128 allowed");
+                                + "...' is 129 characters, at most 128 allowed"
+                                + " (tasker.templates.limits.max-handler-name-length)");
     }
 
     @Test
@@ -181,9 +190,13 @@ class TemplateLimitsTest {
 
         assertThat(lenient.validate(t).problems())
                 .containsExactlyInAnyOrder(
-                        "namespace 'n" + "x".repeat(29) + "' is 30 characters, at most 29 allowed",
-                        "version '1.1234567890.0': each of MAJOR, MINOR and PATCH may have at most"
-                                + " 9 digits");
+                        "namespace 'n"
+                                + "x".repeat(29)
+                                + "' is 30 characters, at most 29 allowed"
+                                + " (tasker.templates.limits.max-namespace-length)",
+                        "version '1.1234567890.0' may have at most 9 digits in each of MAJOR,"
+                                + " MINOR and PATCH"
+                                + " (tasker.templates.limits.max-version-component-digits)");
     }
 
     @Test
@@ -196,8 +209,9 @@ class TemplateLimitsTest {
         huge.put("version", "1.99999999999.0");
         assertThat(problems(huge))
                 .containsExactly(
-                        "version '1.99999999999.0': each of MAJOR, MINOR and PATCH may have at most"
-                                + " 9 digits");
+                        "version '1.99999999999.0' may have at most 9 digits in each of MAJOR,"
+                                + " MINOR and PATCH"
+                                + " (tasker.templates.limits.max-version-component-digits)");
     }
 
     @Test

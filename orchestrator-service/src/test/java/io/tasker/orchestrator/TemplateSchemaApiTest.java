@@ -1,0 +1,144 @@
+package io.tasker.orchestrator;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.tasker.messages.JsonSupport;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code GET /v1/templates/schema} serves the template schema with the configured limits and
+ * defaults, and registration enforces exactly those values.
+ */
+@QuarkusTest
+@TestProfile(TemplateSchemaApiTest.SmallTemplates.class)
+@QuarkusTestResource(value = DatabaseResource.class, restrictToAnnotatedClass = true)
+class TemplateSchemaApiTest {
+
+    /** Limits and defaults unlike the documented ones, so the served values prove their source. */
+    public static class SmallTemplates implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "tasker.templates.limits.max-steps", "3",
+                    "tasker.templates.limits.max-dependencies-per-step", "2",
+                    "tasker.templates.limits.max-handler-name-length", "40",
+                    "tasker.templates.limits.max-version-component-digits", "3",
+                    "tasker.retry.max-attempts", "4",
+                    "tasker.retry.timeout-seconds", "12");
+        }
+    }
+
+    @Test
+    void the_schema_is_served_with_the_configured_limits_and_defaults() {
+        String body =
+                given().accept("application/schema+json")
+                        .get("/v1/templates/schema")
+                        .then()
+                        .statusCode(200)
+                        .contentType(startsWith("application/schema+json"))
+                        .extract()
+                        .asString();
+        JsonNode schema = JsonSupport.parse(body);
+
+        assertThat(schema.path("$schema").asText())
+                .isEqualTo("https://json-schema.org/draft/2020-12/schema");
+        assertThat(schema.at("/properties/steps/maxItems").asInt()).isEqualTo(3);
+        assertThat(schema.at("/$defs/step/properties/depends_on/maxItems").asInt()).isEqualTo(2);
+        assertThat(schema.at("/$defs/step/properties/handler/maxLength").asInt()).isEqualTo(40);
+        assertThat(schema.at("/properties/namespace/maxLength").asInt()).isEqualTo(29);
+        assertThat(schema.at("/properties/version/allOf/0/pattern").asText())
+                .isEqualTo("^(?!.*[0-9]{4})");
+        assertThat(schema.at("/$defs/retry/properties/max_attempts/default").asInt()).isEqualTo(4);
+        assertThat(schema.at("/$defs/step/properties/timeout_seconds/default").asInt())
+                .isEqualTo(12);
+    }
+
+    @Test
+    void plain_json_is_served_too() {
+        given().accept("application/json")
+                .get("/v1/templates/schema")
+                .then()
+                .statusCode(200)
+                .contentType(startsWith("application/json"))
+                .body("properties.steps.maxItems", equalTo(3));
+    }
+
+    @Test
+    void registration_enforces_the_served_limits_and_fills_the_served_defaults()
+            throws SQLException {
+        given().contentType("application/json")
+                .body(template("four_steps", "1.0.0", 4))
+                .post("/v1/templates")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("invalid_template"))
+                .body(
+                        "errors",
+                        contains(
+                                "steps has 4 entries, at most 3 allowed"
+                                        + " (tasker.templates.limits.max-steps)"));
+        given().contentType("application/json")
+                .body(template("long_version", "1.1000.0", 1))
+                .post("/v1/templates")
+                .then()
+                .statusCode(400)
+                .body(
+                        "errors",
+                        contains(
+                                "version '1.1000.0' may have at most 3 digits in each of MAJOR,"
+                                        + " MINOR and PATCH"
+                                        + " (tasker.templates.limits.max-version-component-digits)"));
+        assertThat(
+                        count(
+                                "SELECT count(*) FROM tasker.named_tasks WHERE name IN"
+                                        + " ('four_steps', 'long_version')"))
+                .isZero();
+
+        given().contentType("application/json")
+                .body(template("three_steps", "999.0.0", 3))
+                .post("/v1/templates")
+                .then()
+                .statusCode(201)
+                .body("template.steps[2].retry.max_attempts", equalTo(4))
+                .body("template.steps[2].timeout_seconds", equalTo(12));
+    }
+
+    private static String template(String name, String version, int steps) {
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < steps; i++) {
+            list.append(i == 0 ? "" : ", ")
+                    .append("{\"name\": \"s")
+                    .append(i)
+                    .append("\", \"handler\": \"examples.noop\"}");
+        }
+        return "{\"namespace\": \"schema_api\", \"name\": \""
+                + name
+                + "\", \"version\": \""
+                + version
+                + "\", \"steps\": ["
+                + list
+                + "]}";
+    }
+
+    private static long count(String sql) throws SQLException {
+        try (Connection c = DatabaseResource.database.connect();
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
