@@ -18,7 +18,9 @@ public class TaskAwaitTimeoutException extends TaskerClientException {
                         + " did not finish within "
                         + timeout
                         + "; last seen "
-                        + lastSeen.status().wire()
+                        + (lastSeen.status() == null
+                                ? "in an unknown state"
+                                : lastSeen.status().wire())
                         + " ("
                         + describe(lastSeen)
                         + ")");

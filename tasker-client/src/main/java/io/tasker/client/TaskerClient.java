@@ -38,6 +38,9 @@ import java.util.UUID;
  * <p>Every method blocks until the answer is read. An error status throws {@link
  * TaskerApiException} with the decoded problem; no answer at all (refused, broken, timed out)
  * throws {@link TaskerConnectionException}. Nothing is retried by the client.
+ *
+ * <p>Answers are read leniently so that this client keeps working beside a newer orchestrator:
+ * members it does not know are skipped, and enum values it does not know read as null.
  */
 public final class TaskerClient {
 
@@ -161,7 +164,8 @@ public final class TaskerClient {
      * Reads the task every {@code poll} until it is in a terminal state ({@code complete}, {@code
      * error}, {@code cancelled}, {@code resolved_manually}) and returns it. Throws {@link
      * TaskAwaitTimeoutException}, carrying the task as last read, when {@code timeout} passes
-     * first; an error answer or a connection failure while polling ends the wait at once.
+     * first; an error answer or a connection failure while polling ends the wait at once. A status
+     * this client does not know counts as still active.
      */
     public Task awaitTask(UUID taskUuid, Duration timeout, Duration poll) {
         Objects.requireNonNull(taskUuid, "taskUuid");
@@ -172,7 +176,8 @@ public final class TaskerClient {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Task task = getTask(taskUuid);
-            if (task.status().isTerminal()) {
+            // A state this client does not know (null) is not taken for the end.
+            if (task.status() != null && task.status().isTerminal()) {
                 return task;
             }
             long left = deadline - System.nanoTime();
@@ -271,11 +276,15 @@ public final class TaskerClient {
     }
 
     /**
-     * The shared mapper's exact numbers, tolerant of members a newer orchestrator adds to its
-     * answers.
+     * The shared mapper's exact numbers, tolerant of what a newer orchestrator adds to its answers:
+     * unknown members are skipped and an enum value this client does not know (a new state or
+     * attempt outcome) reads as null instead of failing the whole answer.
      */
     private static ObjectMapper mapper() {
-        return JsonSupport.MAPPER.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        return JsonSupport.MAPPER
+                .copy()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL);
     }
 
     private static void sleep(long nanos) {

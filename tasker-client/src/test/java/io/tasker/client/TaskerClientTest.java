@@ -114,6 +114,26 @@ class TaskerClientTest {
     }
 
     @Test
+    void values_a_newer_orchestrator_may_add_read_as_null_and_an_unknown_status_is_not_the_end() {
+        String future =
+                taskJson("steps_in_process")
+                        .replace("\"outcome\": \"success\"", "\"outcome\": \"some_future_outcome\"")
+                        .replace(
+                                "\"status\": \"steps_in_process\"",
+                                "\"status\": \"some_future_state\"");
+        server.answer(200, future).answer(200, taskJson("complete"));
+
+        Task unknown = client.getTask(TASK);
+        Task done = client.awaitTask(TASK, Duration.ofSeconds(10), Duration.ofMillis(10));
+
+        assertThat(unknown.status()).isNull();
+        assertThat(unknown.steps().get(0).attemptHistory().get(0).outcome()).isNull();
+        assertThat(unknown.steps().get(0).status()).isEqualTo(StepState.IN_PROGRESS);
+        assertThat(done.status()).isEqualTo(TaskState.COMPLETE);
+        assertThat(server.requests()).hasSize(2);
+    }
+
+    @Test
     void the_authorization_supplier_is_asked_before_every_request_and_the_user_agent_is_set() {
         AtomicInteger token = new AtomicInteger();
         TaskerClient authorized =
