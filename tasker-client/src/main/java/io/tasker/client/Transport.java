@@ -1,7 +1,6 @@
 package io.tasker.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -36,16 +35,12 @@ final class Transport {
                         .build();
     }
 
-    ObjectMapper mapper() {
-        return mapper;
-    }
-
     /** A request to {@code path} (already encoded) with the query parameters that are not null. */
     Call call(String method, String path, Map<String, ?> query) {
         return new Call(method, uri(path, query));
     }
 
-    URI uri(String path, Map<String, ?> query) {
+    private URI uri(String path, Map<String, ?> query) {
         StringBuilder s = new StringBuilder(options.baseUri().toString()).append(path);
         if (query != null) {
             StringJoiner q = new StringJoiner("&", "?", "").setEmptyValue("");
@@ -98,15 +93,11 @@ final class Transport {
 
         /** Sends the request; a 2xx answer is decoded as {@code type}, anything else throws. */
         <T> T send(Class<T> type) {
-            return decode(exchange(), mapper.constructType(type));
-        }
-
-        <T> T send(JavaType type) {
             return decode(exchange(), type);
         }
 
-        /** Sends the request and returns the raw answer, whatever its status. */
-        HttpResponse<byte[]> exchange() {
+        /** Sends the request and returns the answer, whatever its status. */
+        private HttpResponse<byte[]> exchange() {
             HttpRequest.Builder b =
                     HttpRequest.newBuilder(uri)
                             .method(method, body)
@@ -127,7 +118,7 @@ final class Transport {
             }
         }
 
-        private <T> T decode(HttpResponse<byte[]> r, JavaType type) {
+        private <T> T decode(HttpResponse<byte[]> r, Class<T> type) {
             if (r.statusCode() / 100 != 2) {
                 throw TaskerApiException.of(method, uri, r.statusCode(), r.headers(), r.body());
             }
@@ -141,7 +132,7 @@ final class Transport {
                                 + " answered "
                                 + r.statusCode()
                                 + " with a body that is not a "
-                                + type.getRawClass().getSimpleName()
+                                + type.getSimpleName()
                                 + ": "
                                 + (e instanceof JsonProcessingException j
                                         ? j.getOriginalMessage()
