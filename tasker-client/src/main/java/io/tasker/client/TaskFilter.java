@@ -31,13 +31,6 @@ public record TaskFilter(
         return new Builder();
     }
 
-    /** The next page after one of {@code pageSize} items from this filter's offset. */
-    public TaskFilter nextPage(int pageSize) {
-        int from = offset == null ? 0 : offset;
-        return new TaskFilter(
-                namespace, name, status, createdAfter, createdBefore, limit, from + pageSize);
-    }
-
     Map<String, Object> query() {
         Map<String, Object> q = new LinkedHashMap<>();
         q.put("namespace", namespace);
