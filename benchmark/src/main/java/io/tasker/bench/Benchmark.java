@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tasker.client.TaskerApiException;
 import io.tasker.client.TaskerClient;
-import io.tasker.client.TaskerClientException;
 import io.tasker.client.TaskerClientOptions;
+import io.tasker.client.TaskerConnectionException;
 import io.tasker.client.TemplateFormat;
 import io.tasker.messages.JsonSupport;
 import io.tasker.messages.api.CreateTaskRequest;
@@ -395,8 +395,13 @@ public final class Benchmark {
                                                     missingRetryAfter.incrementAndGet();
                                                 }
                                             }
-                                        } catch (TaskerClientException e) {
-                                            Throwable why = e.getCause() == null ? e : e.getCause();
+                                        } catch (RuntimeException e) {
+                                            // Named by the I/O failure when there was no
+                                            // answer (a timeout, a refused connection).
+                                            Throwable why =
+                                                    e instanceof TaskerConnectionException
+                                                            ? e.getCause()
+                                                            : e;
                                             key = "error: " + why.getClass().getSimpleName();
                                         }
                                         statuses.computeIfAbsent(key, k -> new AtomicInteger())
@@ -700,7 +705,7 @@ public final class Benchmark {
                     try {
                         create("bench_one");
                         latencies.add((System.nanoTime() - t0) / 1e6);
-                    } catch (TaskerClientException e) {
+                    } catch (RuntimeException e) {
                         failures.incrementAndGet();
                     }
                 },
