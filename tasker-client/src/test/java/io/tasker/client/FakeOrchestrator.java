@@ -28,7 +28,9 @@ final class FakeOrchestrator implements AutoCloseable {
             String path,
             String rawQuery,
             Map<String, List<String>> headers,
-            String body) {
+            String body,
+            String protocol,
+            int clientPort) {
 
         String header(String name) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {
@@ -100,7 +102,9 @@ final class FakeOrchestrator implements AutoCloseable {
                         exchange.getRequestURI().getRawPath(),
                         exchange.getRequestURI().getRawQuery(),
                         Map.copyOf(exchange.getRequestHeaders()),
-                        body));
+                        body,
+                        exchange.getProtocol(),
+                        exchange.getRemoteAddress().getPort()));
         Answer a = next();
         if (a.delayMillis() > 0) {
             try {

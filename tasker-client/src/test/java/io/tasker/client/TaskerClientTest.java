@@ -134,6 +134,24 @@ class TaskerClientTest {
     }
 
     @Test
+    void requests_are_http_1_1_on_one_kept_alive_connection() {
+        server.answer(200, taskJson("pending"));
+
+        for (int i = 0; i < 5; i++) {
+            client.getTask(TASK);
+        }
+
+        assertThat(server.requests())
+                .extracting(FakeOrchestrator.Recorded::protocol)
+                .containsOnly("HTTP/1.1");
+        assertThat(server.requests()).extracting(r -> r.header("Upgrade")).containsOnlyNulls();
+        assertThat(server.requests())
+                .extracting(FakeOrchestrator.Recorded::clientPort)
+                .hasSize(5)
+                .containsOnly(server.requests().get(0).clientPort());
+    }
+
+    @Test
     void the_authorization_supplier_is_asked_before_every_request_and_the_user_agent_is_set() {
         AtomicInteger token = new AtomicInteger();
         TaskerClient authorized =
