@@ -3,13 +3,16 @@ package io.tasker.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.tasker.client.TaskerClient;
+import io.tasker.messages.JsonSupport;
+import io.tasker.messages.StepState;
+import io.tasker.messages.TaskState;
+import io.tasker.messages.api.CreateTaskRequest;
+import io.tasker.messages.api.Step;
+import io.tasker.messages.api.Task;
+import io.tasker.messages.api.TemplateRegistration;
 import io.tasker.testsupport.ServiceProcess;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
@@ -36,12 +39,6 @@ class CancellationE2ETest {
                 depends_on: [slow]
             """;
 
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5))
-                    .build();
-
     private static Cluster cluster;
     private static ServiceProcess orchestrator;
     private static ServiceProcess worker;
@@ -61,29 +58,21 @@ class CancellationE2ETest {
     @Test
     void cancelling_a_running_task_cancels_its_steps_and_discards_the_late_result()
             throws Exception {
-        HttpResponse<String> registered =
-                cluster.post(
-                        orchestrator.baseUrl() + "/v1/templates", "application/yaml", TEMPLATE);
-        assertThat(registered.statusCode()).as(registered.body()).isIn(200, 201);
-        HttpResponse<String> created =
-                cluster.post(
-                        orchestrator.baseUrl() + "/v1/tasks",
-                        "application/json",
-                        "{\"namespace\": \"examples\", \"name\": \"cancel_me\", \"version\": \"1.0.0\","
-                                + " \"context\": {}}");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        UUID id = UUID.fromString(Cluster.json(created).get("task_uuid").asText());
+        TaskerClient api = cluster.api(orchestrator);
+        TemplateRegistration registered = cluster.register(orchestrator, TEMPLATE);
+        assertThat(registered.name()).isEqualTo("cancel_me");
+        UUID id =
+                api.createTask(CreateTaskRequest.of("examples", "cancel_me", JsonSupport.object()))
+                        .taskUuid();
 
         await("slow step of " + id + " in_progress")
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> "in_progress".equals(stepOf(task(id), "slow").get("status").asText()));
-        String slowUuid = stepOf(task(id), "slow").get("workflow_step_uuid").asText();
+                .until(() -> slow(api.getTask(id)).status() == StepState.IN_PROGRESS);
+        String slowUuid = slow(api.getTask(id)).workflowStepUuid().toString();
 
-        HttpResponse<String> cancelled =
-                delete(orchestrator.baseUrl() + "/v1/tasks/" + id + "?reason=e2e&actor=e2e-test");
-        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
-        assertThat(Cluster.json(cancelled).get("status").asText()).isEqualTo("cancelled");
+        Task cancelled = api.cancelTask(id, "e2e", "e2e-test");
+        assertThat(cancelled.status()).isEqualTo(TaskState.CANCELLED);
 
         // The cancel closed the running attempt itself.
         assertThat(
@@ -101,15 +90,15 @@ class CancellationE2ETest {
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> discardLogged(slowUuid) || System.nanoTime() - deadline >= 0);
 
-        JsonNode task = task(id);
-        assertThat(task.get("status").asText()).isEqualTo("cancelled");
-        JsonNode slow = stepOf(task, "slow");
-        assertThat(slow.get("status").asText()).isEqualTo("cancelled");
-        assertThat(slow.get("attempts").asInt()).isEqualTo(1);
-        assertThat(slow.get("results").isNull()).as(slow.toString()).isTrue();
-        JsonNode after = stepOf(task, "after");
-        assertThat(after.get("status").asText()).isEqualTo("cancelled");
-        assertThat(after.get("attempts").asInt()).isZero();
+        Task task = api.getTask(id);
+        assertThat(task.status()).isEqualTo(TaskState.CANCELLED);
+        Step slow = slow(task);
+        assertThat(slow.status()).isEqualTo(StepState.CANCELLED);
+        assertThat(slow.attempts()).isEqualTo(1);
+        assertThat(slow.results() == null || slow.results().isNull()).as(slow.toString()).isTrue();
+        Step after = Cluster.step(task, "after");
+        assertThat(after.status()).isEqualTo(StepState.CANCELLED);
+        assertThat(after.attempts()).isZero();
         assertThat(
                         cluster.count(
                                 "SELECT count(*) FROM pgmq.q_worker_examples_queue WHERE message->>'task_uuid' = ?",
@@ -121,19 +110,8 @@ class CancellationE2ETest {
 
     // --- helpers ------------------------------------------------------------------------------
 
-    private static JsonNode task(UUID id) {
-        HttpResponse<String> r = cluster.get(orchestrator.baseUrl() + "/v1/tasks/" + id);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return Cluster.json(r);
-    }
-
-    private static JsonNode stepOf(JsonNode task, String name) {
-        for (JsonNode s : task.get("steps")) {
-            if (s.get("name").asText().equals(name)) {
-                return s;
-            }
-        }
-        throw new AssertionError("no step " + name + " in " + task);
+    private static Step slow(Task task) {
+        return Cluster.step(task, "slow");
     }
 
     private static boolean discardLogged(String stepUuid) throws IOException {
@@ -142,12 +120,5 @@ class CancellationE2ETest {
                         line ->
                                 line.contains("step_uuid=" + stepUuid)
                                         && line.contains("result discarded"));
-    }
-
-    private static HttpResponse<String> delete(String url)
-            throws IOException, InterruptedException {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create(url)).DELETE().build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,9 +1,13 @@
 package io.tasker.e2e;
 
-import static org.awaitility.Awaitility.await;
-
-import com.fasterxml.jackson.databind.JsonNode;
+import io.tasker.client.TaskerClient;
+import io.tasker.client.TemplateFormat;
 import io.tasker.messages.JsonSupport;
+import io.tasker.messages.TaskState;
+import io.tasker.messages.api.CreateTaskRequest;
+import io.tasker.messages.api.Step;
+import io.tasker.messages.api.Task;
+import io.tasker.messages.api.TemplateRegistration;
 import io.tasker.testsupport.ServiceProcess;
 import io.tasker.testsupport.TestDatabase;
 import java.io.IOException;
@@ -23,14 +27,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A real deployment for tests: one fresh database, and orchestrators and workers started from their
- * packaged jars as separate JVM processes, talked to over HTTP.
+ * packaged jars as separate JVM processes, talked to through the Java client of the task API.
  */
 public final class Cluster implements AutoCloseable {
 
-    private static final HttpClient HTTP =
+    private static final HttpClient RAW =
             HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5))
@@ -40,6 +45,7 @@ public final class Cluster implements AutoCloseable {
     private final Path root;
     private final Path logs;
     private final List<ServiceProcess> services = new ArrayList<>();
+    private final Map<ServiceProcess, TaskerClient> clients = new ConcurrentHashMap<>();
     private int sequence;
 
     public Cluster(String purpose) {
@@ -101,91 +107,85 @@ public final class Cluster implements AutoCloseable {
         return s;
     }
 
-    // --- HTTP -----------------------------------------------------------------------------------
+    // --- the task API, through the Java client -------------------------------------------------
 
-    public HttpResponse<String> get(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).GET().build());
+    /** The task API of an orchestrator of this cluster (one client per orchestrator). */
+    public TaskerClient api(ServiceProcess orchestrator) {
+        return clients.computeIfAbsent(orchestrator, o -> TaskerClient.create(o.baseUrl()));
     }
 
-    public HttpResponse<String> post(String url, String contentType, String body) {
-        return send(
+    /** Registers a YAML template; a new or an identical version is fine. */
+    public TemplateRegistration register(ServiceProcess orchestrator, String yaml) {
+        return api(orchestrator).registerTemplate(yaml, TemplateFormat.YAML);
+    }
+
+    /** Creates a task and returns its uuid (an error answer throws). */
+    public UUID createTask(ServiceProcess orchestrator, CreateTaskRequest request) {
+        return api(orchestrator).createTask(request).taskUuid();
+    }
+
+    /** A request for a template's latest version with a context written as JSON. */
+    public static CreateTaskRequest request(String namespace, String name, String contextJson) {
+        return CreateTaskRequest.of(namespace, name, JsonSupport.parse(contextJson));
+    }
+
+    /**
+     * Waits until the task is in a terminal state (90 s at most) and checks that it is {@code
+     * status}; returns its last view.
+     */
+    public Task awaitTaskStatus(ServiceProcess orchestrator, UUID id, TaskState status) {
+        Task task = api(orchestrator).awaitTask(id, Duration.ofSeconds(90), Duration.ofMillis(200));
+        if (task.status() != status) {
+            throw new AssertionError(
+                    "task "
+                            + id
+                            + " ended "
+                            + task.status().wire()
+                            + ", not "
+                            + status.wire()
+                            + ": "
+                            + task);
+        }
+        return task;
+    }
+
+    /** The step of a task view with that name. */
+    public static Step step(Task task, String name) {
+        return task.step(name)
+                .orElseThrow(() -> new AssertionError("no step " + name + " in " + task));
+    }
+
+    // --- raw HTTP: what the typed client does not express ----------------------------------------
+
+    /**
+     * Sends a request as given and returns the answer, whatever its status: for the services'
+     * non-API endpoints (health, OpenAPI) and for bodies the API's records cannot carry.
+     */
+    public static HttpResponse<String> raw(
+            String method, String url, String contentType, String body) {
+        HttpRequest.Builder b =
                 HttpRequest.newBuilder(URI.create(url))
-                        .header("Content-Type", contentType)
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build());
-    }
-
-    public HttpResponse<String> patch(String url, String json) {
-        return send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .header("Content-Type", "application/json")
-                        .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
-                        .build());
-    }
-
-    public HttpResponse<String> delete(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).DELETE().build());
-    }
-
-    public static JsonNode json(HttpResponse<String> response) {
-        return JsonSupport.parse(response.body());
-    }
-
-    private static HttpResponse<String> send(HttpRequest request) {
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
         try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return RAW.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new IllegalStateException(request.uri() + ": " + e, e);
+            throw new IllegalStateException(url + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }
 
-    // --- the task API, as the tests use it -------------------------------------------------------
-
-    /** Registers a YAML template; a new or an identical version is fine. */
-    public void register(ServiceProcess orchestrator, String yaml) {
-        HttpResponse<String> r =
-                post(orchestrator.baseUrl() + "/v1/templates", "application/yaml", yaml);
-        if (r.statusCode() != 200 && r.statusCode() != 201) {
-            throw new AssertionError(
-                    "template registration failed: " + r.statusCode() + " " + r.body());
-        }
-    }
-
-    /** Creates a task from a JSON request body and returns its uuid (the answer must be 201). */
-    public UUID createTask(ServiceProcess orchestrator, String body) {
-        HttpResponse<String> r =
-                post(orchestrator.baseUrl() + "/v1/tasks", "application/json", body);
-        if (r.statusCode() != 201) {
-            throw new AssertionError("task creation failed: " + r.statusCode() + " " + r.body());
-        }
-        return UUID.fromString(json(r).get("task_uuid").asText());
-    }
-
-    /** Polls the task until it reaches the state (90 s at most) and returns its last view. */
-    public JsonNode awaitTaskStatus(ServiceProcess orchestrator, UUID id, String status) {
-        JsonNode[] last = new JsonNode[1];
-        await("task " + id + " " + status)
-                .atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(200))
-                .until(
-                        () -> {
-                            last[0] = json(get(orchestrator.baseUrl() + "/v1/tasks/" + id));
-                            return status.equals(last[0].get("status").asText());
-                        });
-        return last[0];
-    }
-
-    /** The step of a task view with that name. */
-    public static JsonNode step(JsonNode task, String name) {
-        for (JsonNode s : task.get("steps")) {
-            if (s.get("name").asText().equals(name)) {
-                return s;
-            }
-        }
-        throw new AssertionError("no step " + name + " in " + task);
+    /** The status of a GET on {@code url} (health, OpenAPI). */
+    public static int status(String url) {
+        return raw("GET", url, null, null).statusCode();
     }
 
     // --- SQL ------------------------------------------------------------------------------------

@@ -3,8 +3,10 @@ package io.tasker.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tasker.client.TaskerClient;
+import io.tasker.messages.api.CreateTaskRequest;
+import io.tasker.messages.api.Task;
 import io.tasker.testsupport.ServiceProcess;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,26 +53,18 @@ class ConcurrencyE2ETest {
     void two_orchestrators_and_two_workers_complete_200_concurrent_diamonds_exactly_once()
             throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(8);
-        List<Future<Integer>> posts = new ArrayList<>();
+        List<Future<Task>> posts = new ArrayList<>();
         for (int i = 0; i < TASKS; i++) {
-            ServiceProcess target = orchestrators.get(i % 2);
-            String body =
-                    "{\"namespace\": \"examples\", \"name\": \"diamond_workflow\", \"context\": {\"even_number\": "
-                            + (2 * (i + 1))
-                            + "}}";
-            posts.add(
-                    clients.submit(
-                            () -> {
-                                HttpResponse<String> r =
-                                        cluster.post(
-                                                target.baseUrl() + "/v1/tasks",
-                                                "application/json",
-                                                body);
-                                return r.statusCode();
-                            }));
+            TaskerClient target = cluster.api(orchestrators.get(i % 2));
+            CreateTaskRequest request =
+                    Cluster.request(
+                            "examples",
+                            "diamond_workflow",
+                            "{\"even_number\": " + (2 * (i + 1)) + "}");
+            posts.add(clients.submit(() -> target.createTask(request)));
         }
-        for (Future<Integer> f : posts) {
-            assertThat(f.get()).isEqualTo(201);
+        for (Future<Task> f : posts) {
+            assertThat(f.get().taskUuid()).isNotNull();
         }
         clients.shutdown();
 

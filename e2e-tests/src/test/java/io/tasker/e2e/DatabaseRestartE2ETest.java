@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.tasker.testsupport.ServiceProcess;
 import io.tasker.testsupport.TestDatabase;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -89,19 +88,14 @@ class DatabaseRestartE2ETest {
     }
 
     private static void post(ServiceProcess orchestrator, int n) {
-        HttpResponse<String> r =
-                cluster.post(
-                        orchestrator.baseUrl() + "/v1/tasks",
-                        "application/json",
-                        "{\"namespace\": \"examples\", \"name\": \"linear_workflow\", \"context\": {\"even_number\": "
-                                + n
-                                + "}}");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        cluster.createTask(
+                orchestrator,
+                Cluster.request("examples", "linear_workflow", "{\"even_number\": " + n + "}"));
     }
 
     private static int readiness(ServiceProcess s) {
         try {
-            return cluster.get(s.baseUrl() + "/q/health/ready").statusCode();
+            return Cluster.status(s.baseUrl() + "/q/health/ready");
         } catch (RuntimeException e) {
             return -1;
         }

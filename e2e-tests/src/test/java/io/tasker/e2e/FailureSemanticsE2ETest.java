@@ -1,9 +1,22 @@
 package io.tasker.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.tasker.client.TaskerApiException;
+import io.tasker.client.TaskerClient;
+import io.tasker.messages.JsonSupport;
+import io.tasker.messages.StepState;
+import io.tasker.messages.TaskState;
+import io.tasker.messages.api.Attempt;
+import io.tasker.messages.api.AttemptOutcome;
+import io.tasker.messages.api.DlqEntry;
+import io.tasker.messages.api.DlqList;
+import io.tasker.messages.api.DlqResolutionRequest;
+import io.tasker.messages.api.DlqResolutionStatus;
+import io.tasker.messages.api.Step;
+import io.tasker.messages.api.Task;
 import io.tasker.testsupport.ServiceProcess;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -49,14 +62,15 @@ class FailureSemanticsE2ETest {
                   - { name: after_shaky, handler: examples.noop, depends_on: [shaky] }
                   - { name: independent, handler: examples.noop, depends_on: [start] }
                 """);
-        JsonNode task = awaitStatus(create("exhausts", "{}"), "error");
-        assertThat(step(task, "shaky").get("status").asText()).isEqualTo("error");
-        assertThat(step(task, "shaky").get("attempts").asInt()).isEqualTo(2);
-        assertThat(step(task, "shaky").get("attempt_history").findValuesAsText("outcome"))
-                .containsExactly("retryable_failure", "retryable_failure");
-        assertThat(step(task, "after_shaky").get("status").asText()).isEqualTo("pending");
-        assertThat(step(task, "after_shaky").get("attempts").asInt()).isZero();
-        assertThat(step(task, "independent").get("status").asText()).isEqualTo("complete");
+        Task task = awaitStatus(create("exhausts", "{}"), TaskState.ERROR);
+        assertThat(step(task, "shaky").status()).isEqualTo(StepState.ERROR);
+        assertThat(step(task, "shaky").attempts()).isEqualTo(2);
+        assertThat(outcomes(step(task, "shaky")))
+                .containsExactly(
+                        AttemptOutcome.RETRYABLE_FAILURE, AttemptOutcome.RETRYABLE_FAILURE);
+        assertThat(step(task, "after_shaky").status()).isEqualTo(StepState.PENDING);
+        assertThat(step(task, "after_shaky").attempts()).isZero();
+        assertThat(step(task, "independent").status()).isEqualTo(StepState.COMPLETE);
         assertThat(stepReasons(task, "shaky")).contains("retries_exhausted");
     }
 
@@ -73,9 +87,9 @@ class FailureSemanticsE2ETest {
                     config: { failures: 1, retry_after_seconds: 2 }
                     retry: { max_attempts: 3, backoff: fixed, backoff_base_ms: 100, jitter_percent: 0 }
                 """);
-        JsonNode task = awaitStatus(create("retry_after", "{}"), "complete");
-        JsonNode limited = step(task, "limited");
-        assertThat(limited.get("attempts").asInt()).isEqualTo(2);
+        Task task = awaitStatus(create("retry_after", "{}"), TaskState.COMPLETE);
+        Step limited = step(task, "limited");
+        assertThat(limited.attempts()).isEqualTo(2);
         double gap =
                 Double.parseDouble(
                         cluster.strings(
@@ -84,7 +98,7 @@ class FailureSemanticsE2ETest {
                                                                  - min(created_at) FILTER (WHERE to_state = 'waiting_for_retry')))::text
                                           FROM tasker.workflow_step_transitions WHERE workflow_step_uuid = ?::uuid
                                         """,
-                                        limited.get("workflow_step_uuid").asText())
+                                        limited.workflowStepUuid().toString())
                                 .get(0));
         assertThat(gap).isGreaterThanOrEqualTo(1.99).isLessThan(10.0);
     }
@@ -103,12 +117,13 @@ class FailureSemanticsE2ETest {
                     timeout_seconds: 1
                     retry: { max_attempts: 2, backoff: fixed, backoff_base_ms: 100 }
                 """);
-        JsonNode task = awaitStatus(create("too_slow", "{}"), "error");
-        JsonNode slow = step(task, "slow");
-        assertThat(slow.get("attempts").asInt()).isEqualTo(2);
-        assertThat(slow.get("last_error").get("type").asText()).isEqualTo("timeout");
-        assertThat(slow.get("attempt_history").findValuesAsText("outcome"))
-                .containsExactly("retryable_failure", "retryable_failure");
+        Task task = awaitStatus(create("too_slow", "{}"), TaskState.ERROR);
+        Step slow = step(task, "slow");
+        assertThat(slow.attempts()).isEqualTo(2);
+        assertThat(slow.lastError().get("type").asText()).isEqualTo("timeout");
+        assertThat(outcomes(slow))
+                .containsExactly(
+                        AttemptOutcome.RETRYABLE_FAILURE, AttemptOutcome.RETRYABLE_FAILURE);
     }
 
     @Test
@@ -119,8 +134,9 @@ class FailureSemanticsE2ETest {
         cluster.strings(
                 "SELECT pgmq.send('worker_examples_queue', jsonb_build_object('step_uuid', ?::text))::text",
                 bogusStep);
-        JsonNode task = awaitStatus(create("linear_workflow", "{\"even_number\": 14}"), "complete");
-        assertThat(task.get("status").asText()).isEqualTo("complete");
+        Task task =
+                awaitStatus(create("linear_workflow", "{\"even_number\": 14}"), TaskState.COMPLETE);
+        assertThat(task.status()).isEqualTo(TaskState.COMPLETE);
         await("poison archived")
                 .atMost(Duration.ofSeconds(30))
                 .until(
@@ -152,22 +168,21 @@ class FailureSemanticsE2ETest {
                   - { name: after, handler: examples.square_product, depends_on: [doomed] }
                 """);
         UUID id = create("needs_operator", "{}");
-        JsonNode failed = awaitStatus(id, "error");
-        HttpResponse<String> r =
-                patch(
+        Task failed = awaitStatus(id, TaskState.ERROR);
+        api().completeStep(
                         id,
-                        step(failed, "doomed"),
-                        "{\"action\": \"complete_manually\", \"result\": 7, \"actor\": \"ops@example.com\","
-                                + " \"reason\": \"entered by hand\"}");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        JsonNode done = awaitStatus(id, "complete");
-        assertThat(step(done, "doomed").get("status").asText()).isEqualTo("complete");
-        assertThat(step(done, "after").get("results").asInt()).isEqualTo(49);
+                        step(failed, "doomed").workflowStepUuid(),
+                        JsonSupport.parse("7"),
+                        "ops@example.com",
+                        "entered by hand");
+        Task done = awaitStatus(id, TaskState.COMPLETE);
+        assertThat(step(done, "doomed").status()).isEqualTo(StepState.COMPLETE);
+        assertThat(step(done, "after").results().asInt()).isEqualTo(49);
         assertThat(
                         cluster.strings(
                                 "SELECT metadata->>'actor' || '|' || (metadata->>'reason') FROM tasker.workflow_step_transitions"
                                         + " WHERE workflow_step_uuid = ?::uuid AND reason = 'complete_manually'",
-                                step(done, "doomed").get("workflow_step_uuid").asText()))
+                                step(done, "doomed").workflowStepUuid().toString()))
                 .containsExactly("ops@example.com|entered by hand");
     }
 
@@ -186,24 +201,19 @@ class FailureSemanticsE2ETest {
                   - { name: after, handler: examples.noop, depends_on: [once_broken] }
                 """);
         UUID id = create("reset_me", "{}");
-        JsonNode failed = awaitStatus(id, "error");
-        assertThat(step(failed, "once_broken").get("attempts").asInt()).isEqualTo(1);
-        HttpResponse<String> r =
-                patch(
-                        id,
-                        step(failed, "once_broken"),
-                        "{\"action\": \"reset_for_retry\", \"actor\": \"ops\", \"reason\": \"fixed\"}");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        JsonNode done = awaitStatus(id, "complete");
-        assertThat(step(done, "once_broken").get("results").get("invocations").asInt())
-                .isEqualTo(2);
+        Task failed = awaitStatus(id, TaskState.ERROR);
+        assertThat(step(failed, "once_broken").attempts()).isEqualTo(1);
+        api().resetStep(id, step(failed, "once_broken").workflowStepUuid(), "ops", "fixed");
+        Task done = awaitStatus(id, TaskState.COMPLETE);
+        assertThat(step(done, "once_broken").results().get("invocations").asInt()).isEqualTo(2);
         // The reset restarts the attempt count; the first generation's attempt stays in the
         // history.
-        assertThat(step(done, "once_broken").get("attempt_history").findValuesAsText("outcome"))
-                .containsExactly("retryable_failure", "success");
-        assertThat(step(done, "once_broken").get("attempt_history").findValuesAsText("generation"))
-                .containsExactly("0", "1");
-        assertThat(step(done, "after").get("status").asText()).isEqualTo("complete");
+        assertThat(outcomes(step(done, "once_broken")))
+                .containsExactly(AttemptOutcome.RETRYABLE_FAILURE, AttemptOutcome.SUCCESS);
+        assertThat(step(done, "once_broken").attemptHistory())
+                .extracting(Attempt::generation)
+                .containsExactly(0, 1);
+        assertThat(step(done, "after").status()).isEqualTo(StepState.COMPLETE);
         // The audit trail shows the failure, the reset and the resumption.
         assertThat(taskReasons(id))
                 .contains("no_runnable_steps_remain", "operator_reset_for_retry");
@@ -221,28 +231,23 @@ class FailureSemanticsE2ETest {
                   - { name: after, handler: examples.noop, depends_on: [doomed] }
                 """);
         UUID id = create("resolve_me", "{}");
-        JsonNode failed = awaitStatus(id, "error");
-        HttpResponse<String> r =
-                patch(
-                        id,
-                        step(failed, "doomed"),
-                        "{\"action\": \"resolve_manually\", \"actor\": \"ops\", \"reason\": \"not needed\"}");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        JsonNode done = awaitStatus(id, "complete");
-        assertThat(step(done, "doomed").get("status").asText()).isEqualTo("resolved_manually");
-        assertThat(step(done, "after").get("status").asText()).isEqualTo("complete");
-        HttpResponse<String> again =
-                patch(
-                        id,
-                        step(done, "doomed"),
-                        "{\"action\": \"reset_for_retry\", \"actor\": \"ops\", \"reason\": \"oops\"}");
-        assertThat(again.statusCode()).isEqualTo(409);
-        assertThat(Cluster.json(again).get("code").asText())
-                .isIn("task_not_active", "step_action_not_allowed");
+        Task failed = awaitStatus(id, TaskState.ERROR);
+        UUID doomed = step(failed, "doomed").workflowStepUuid();
+        api().resolveStep(id, doomed, "ops", "not needed");
+        Task done = awaitStatus(id, TaskState.COMPLETE);
+        assertThat(step(done, "doomed").status()).isEqualTo(StepState.RESOLVED_MANUALLY);
+        assertThat(step(done, "after").status()).isEqualTo(StepState.COMPLETE);
+        TaskerApiException again =
+                catchThrowableOfType(
+                        TaskerApiException.class, () -> api().resetStep(id, doomed, "ops", "oops"));
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.code()).isIn("task_not_active", "step_action_not_allowed");
+        // An action the records cannot name goes out as raw JSON.
         HttpResponse<String> bad =
-                patch(
-                        id,
-                        step(done, "doomed"),
+                Cluster.raw(
+                        "PATCH",
+                        orchestrator.baseUrl() + "/v1/tasks/" + id + "/workflow_steps/" + doomed,
+                        "application/json",
                         "{\"action\": \"explode\", \"actor\": \"ops\", \"reason\": \"x\"}");
         assertThat(bad.statusCode()).isEqualTo(400);
     }
@@ -258,80 +263,67 @@ class FailureSemanticsE2ETest {
                 steps:
                   - { name: never_claimed, handler: examples.noop }
                 """);
-        HttpResponse<String> created =
-                cluster.post(
-                        orchestrator.baseUrl() + "/v1/tasks",
-                        "application/json",
-                        "{\"namespace\": \"nobody_serves\", \"name\": \"forgotten\", \"context\": {}}");
-        UUID id = UUID.fromString(Cluster.json(created).get("task_uuid").asText());
+        UUID id =
+                cluster.createTask(
+                        orchestrator, Cluster.request("nobody_serves", "forgotten", "{}"));
         cluster.strings(
                 "UPDATE tasker.tasks SET created_at = now() - interval '10 minutes' WHERE task_uuid = ?::uuid RETURNING 'x'",
                 id.toString());
-        JsonNode task = awaitStatus(id, "error");
-        assertThat(step(task, "never_claimed").get("status").asText()).isEqualTo("cancelled");
-        JsonNode dlq =
-                Cluster.json(
-                        cluster.get(orchestrator.baseUrl() + "/v1/dlq?resolution_status=pending"));
-        JsonNode entry = null;
-        for (JsonNode e : dlq.get("dlq_entries")) {
-            if (e.get("task_uuid").asText().equals(id.toString())) {
+        Task task = awaitStatus(id, TaskState.ERROR);
+        assertThat(step(task, "never_claimed").status()).isEqualTo(StepState.CANCELLED);
+        DlqList dlq = api().dlqEntries(DlqResolutionStatus.PENDING, null);
+        DlqEntry entry = null;
+        for (DlqEntry e : dlq.dlqEntries()) {
+            if (e.taskUuid().equals(id)) {
                 entry = e;
             }
         }
         assertThat(entry).as(dlq.toString()).isNotNull();
-        assertThat(entry.get("reason").asText()).isEqualTo("staleness_timeout");
-        assertThat(entry.get("original_state").asText()).isEqualTo("steps_in_process");
-        assertThat(entry.get("snapshot").get("steps").get(0).get("state").asText())
+        assertThat(entry.reason()).isEqualTo("staleness_timeout");
+        assertThat(entry.originalState()).isEqualTo(TaskState.STEPS_IN_PROCESS);
+        assertThat(entry.snapshot().get("steps").get(0).get("state").asText())
                 .isEqualTo("enqueued");
-        HttpResponse<String> resolved =
-                cluster.patch(
-                        orchestrator.baseUrl() + "/v1/dlq/" + entry.get("dlq_entry_uuid").asText(),
-                        "{\"resolution_status\": \"manually_resolved\", \"resolved_by\": \"ops\","
-                                + " \"resolution_notes\": \"namespace had no workers\"}");
-        assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(200);
-        assertThat(Cluster.json(resolved).get("resolution_status").asText())
-                .isEqualTo("manually_resolved");
-        assertThat(Cluster.json(resolved).get("resolved_at").isNull()).isFalse();
+        DlqEntry resolved =
+                api().resolveDlqEntry(
+                                entry.dlqEntryUuid(),
+                                new DlqResolutionRequest(
+                                        DlqResolutionStatus.MANUALLY_RESOLVED,
+                                        "ops",
+                                        "namespace had no workers"));
+        assertThat(resolved.resolutionStatus()).isEqualTo(DlqResolutionStatus.MANUALLY_RESOLVED);
+        assertThat(resolved.resolvedAt()).isNotNull();
     }
 
     // --- helpers ------------------------------------------------------------------------------
+
+    private static TaskerClient api() {
+        return cluster.api(orchestrator);
+    }
 
     private static void register(String yaml) {
         cluster.register(orchestrator, yaml);
     }
 
     private static UUID create(String name, String context) {
-        return cluster.createTask(
-                orchestrator,
-                "{\"namespace\": \"examples\", \"name\": \""
-                        + name
-                        + "\", \"context\": "
-                        + context
-                        + "}");
+        return cluster.createTask(orchestrator, Cluster.request("examples", name, context));
     }
 
-    private static HttpResponse<String> patch(UUID task, JsonNode step, String body) {
-        return cluster.patch(
-                orchestrator.baseUrl()
-                        + "/v1/tasks/"
-                        + task
-                        + "/workflow_steps/"
-                        + step.get("workflow_step_uuid").asText(),
-                body);
-    }
-
-    private static JsonNode awaitStatus(UUID id, String status) {
+    private static Task awaitStatus(UUID id, TaskState status) {
         return cluster.awaitTaskStatus(orchestrator, id, status);
     }
 
-    private static JsonNode step(JsonNode task, String name) {
+    private static Step step(Task task, String name) {
         return Cluster.step(task, name);
     }
 
-    private static List<String> stepReasons(JsonNode task, String name) {
+    private static List<AttemptOutcome> outcomes(Step step) {
+        return step.attemptHistory().stream().map(Attempt::outcome).toList();
+    }
+
+    private static List<String> stepReasons(Task task, String name) {
         return cluster.strings(
                 "SELECT reason FROM tasker.workflow_step_transitions WHERE workflow_step_uuid = ?::uuid ORDER BY sort_key",
-                step(task, name).get("workflow_step_uuid").asText());
+                step(task, name).workflowStepUuid().toString());
     }
 
     private static List<String> taskReasons(UUID id) {

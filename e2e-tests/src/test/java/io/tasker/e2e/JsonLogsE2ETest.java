@@ -5,10 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tasker.messages.JsonSupport;
+import io.tasker.messages.api.CreateTaskRequest;
 import io.tasker.testsupport.ServiceProcess;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,15 +38,20 @@ class JsonLogsE2ETest {
     @Test
     void log_lines_are_json_with_task_step_and_correlation_ids() throws Exception {
         String correlation = "0191a3f0-1111-7000-8000-00000000abcd";
-        HttpResponse<String> created =
-                cluster.post(
-                        orchestrator.baseUrl() + "/v1/tasks",
-                        "application/json",
-                        "{\"namespace\": \"examples\", \"name\": \"diamond_workflow\", \"correlation_id\": \""
-                                + correlation
-                                + "\", \"context\": {\"even_number\": 4}}");
-        assertThat(created.statusCode()).isEqualTo(201);
-        String task = Cluster.json(created).get("task_uuid").asText();
+        CreateTaskRequest request =
+                new CreateTaskRequest(
+                        "examples",
+                        "diamond_workflow",
+                        null,
+                        JsonSupport.parse("{\"even_number\": 4}"),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        UUID.fromString(correlation));
+        String task = cluster.api(orchestrator).createTask(request).taskUuid().toString();
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> orchestrator.log().contains("\"task_uuid\":\"" + task + "\""));
 

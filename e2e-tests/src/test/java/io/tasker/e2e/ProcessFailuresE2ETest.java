@@ -3,9 +3,12 @@ package io.tasker.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.tasker.messages.TaskState;
+import io.tasker.messages.api.Attempt;
+import io.tasker.messages.api.AttemptOutcome;
+import io.tasker.messages.api.Step;
+import io.tasker.messages.api.Task;
 import io.tasker.testsupport.ServiceProcess;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -55,21 +58,21 @@ class ProcessFailuresE2ETest {
 
         first.kill();
         ServiceProcess second = cluster.startWorker("examples", FAST_LEASES);
-        JsonNode task = awaitStatus(orchestrator, id, "complete");
+        Task task = awaitStatus(orchestrator, id, TaskState.COMPLETE);
 
-        JsonNode blocking = step(task, "blocking");
-        assertThat(blocking.get("attempts").asInt()).isEqualTo(2);
-        assertThat(blocking.get("results").get("attempt").asInt()).isEqualTo(2);
-        JsonNode history = blocking.get("attempt_history");
-        assertThat(history.get(0).get("worker_id").asText()).isEqualTo(first.name());
-        assertThat(history.get(0).get("outcome").asText()).isEqualTo("lease_expired");
-        assertThat(history.get(1).get("worker_id").asText()).isEqualTo(second.name());
-        assertThat(history.get(1).get("outcome").asText()).isEqualTo("success");
+        Step blocking = step(task, "blocking");
+        assertThat(blocking.attempts()).isEqualTo(2);
+        assertThat(blocking.results().get("attempt").asInt()).isEqualTo(2);
+        List<Attempt> history = blocking.attemptHistory();
+        assertThat(history.get(0).workerId()).isEqualTo(first.name());
+        assertThat(history.get(0).outcome()).isEqualTo(AttemptOutcome.LEASE_EXPIRED);
+        assertThat(history.get(1).workerId()).isEqualTo(second.name());
+        assertThat(history.get(1).outcome()).isEqualTo(AttemptOutcome.SUCCESS);
         // The survivor ran the blocking step once and the dependent once: nothing else was
         // repeated.
         assertThat(invocations(second, "examples.sleep")).isEqualTo(1);
         assertThat(invocations(second, "examples.noop")).isEqualTo(1);
-        assertThat(step(task, "after").get("attempts").asInt()).isEqualTo(1);
+        assertThat(step(task, "after").attempts()).isEqualTo(1);
         assertThat(stepStates(blocking))
                 .containsExactly(
                         "pending",
@@ -91,10 +94,10 @@ class ProcessFailuresE2ETest {
 
         paused.pause();
         ServiceProcess winner = cluster.startWorker("examples", FAST_LEASES);
-        JsonNode task = awaitStatus(orchestrator, id, "complete");
+        Task task = awaitStatus(orchestrator, id, TaskState.COMPLETE);
         paused.resume();
 
-        String stepUuid = step(task, "blocking").get("workflow_step_uuid").asText();
+        String stepUuid = step(task, "blocking").workflowStepUuid().toString();
         await("late result rejected")
                 .atMost(Duration.ofSeconds(30))
                 .until(
@@ -106,12 +109,11 @@ class ProcessFailuresE2ETest {
                                         .equals(List.of("rejected_late")));
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> paused.log().contains("late_result_rejected"));
-        JsonNode after = Cluster.json(cluster.get(orchestrator.baseUrl() + "/v1/tasks/" + id));
-        JsonNode blocking = step(after, "blocking");
-        assertThat(after.get("status").asText()).isEqualTo("complete");
-        assertThat(blocking.get("results").get("attempt").asInt()).isEqualTo(2);
-        assertThat(blocking.get("attempt_history").get(1).get("worker_id").asText())
-                .isEqualTo(winner.name());
+        Task after = cluster.api(orchestrator).getTask(id);
+        Step blocking = step(after, "blocking");
+        assertThat(after.status()).isEqualTo(TaskState.COMPLETE);
+        assertThat(blocking.results().get("attempt").asInt()).isEqualTo(2);
+        assertThat(blocking.attemptHistory().get(1).workerId()).isEqualTo(winner.name());
         assertThat(stepStates(blocking)).endsWith("enqueued_for_orchestration", "complete");
         assertThat(stepStates(blocking).stream().filter("complete"::equals)).hasSize(1);
     }
@@ -136,11 +138,10 @@ class ProcessFailuresE2ETest {
         int exit = worker.terminate(Duration.ofSeconds(40));
         // 143 = 128 + SIGTERM: the JVM's exit status after a signal-initiated, orderly shutdown.
         assertThat(exit).isIn(0, 143);
-        JsonNode task = awaitStatus(orchestrator, id, "complete");
-        JsonNode busy = step(task, "busy");
-        assertThat(busy.get("attempts").asInt()).isEqualTo(1);
-        assertThat(busy.get("attempt_history").get(0).get("worker_id").asText())
-                .isEqualTo(worker.name());
+        Task task = awaitStatus(orchestrator, id, TaskState.COMPLETE);
+        Step busy = step(task, "busy");
+        assertThat(busy.attempts()).isEqualTo(1);
+        assertThat(busy.attemptHistory().get(0).workerId()).isEqualTo(worker.name());
         assertThat(worker.log()).contains("shutdown: all in-flight steps finished");
     }
 
@@ -153,14 +154,12 @@ class ProcessFailuresE2ETest {
         ServiceProcess survivor = cluster.startOrchestrator(quickRedelivery);
         cluster.startWorker("examples", Map.of());
         for (int i = 0; i < 100; i++) {
-            HttpResponse<String> r =
-                    cluster.post(
-                            doomed.baseUrl() + "/v1/tasks",
-                            "application/json",
-                            "{\"namespace\": \"examples\", \"name\": \"linear_workflow\", \"context\": {\"even_number\": "
-                                    + (2 * i + 2)
-                                    + "}}");
-            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            cluster.createTask(
+                    doomed,
+                    Cluster.request(
+                            "examples",
+                            "linear_workflow",
+                            "{\"even_number\": " + (2 * i + 2) + "}"));
         }
         doomed.kill();
 
@@ -194,9 +193,7 @@ class ProcessFailuresE2ETest {
     }
 
     private UUID create(ServiceProcess orchestrator, String name) {
-        return cluster.createTask(
-                orchestrator,
-                "{\"namespace\": \"examples\", \"name\": \"" + name + "\", \"context\": {}}");
+        return cluster.createTask(orchestrator, Cluster.request("examples", name, "{}"));
     }
 
     private void awaitStepClaimedBy(UUID task, String step, ServiceProcess worker) {
@@ -214,18 +211,18 @@ class ProcessFailuresE2ETest {
                                         == 1);
     }
 
-    private JsonNode awaitStatus(ServiceProcess orchestrator, UUID id, String status) {
+    private Task awaitStatus(ServiceProcess orchestrator, UUID id, TaskState status) {
         return cluster.awaitTaskStatus(orchestrator, id, status);
     }
 
-    private static JsonNode step(JsonNode task, String name) {
+    private static Step step(Task task, String name) {
         return Cluster.step(task, name);
     }
 
-    private List<String> stepStates(JsonNode step) {
+    private List<String> stepStates(Step step) {
         return cluster.strings(
                 "SELECT to_state FROM tasker.workflow_step_transitions WHERE workflow_step_uuid = ?::uuid ORDER BY sort_key",
-                step.get("workflow_step_uuid").asText());
+                step.workflowStepUuid().toString());
     }
 
     private static long invocations(ServiceProcess worker, String handler) {

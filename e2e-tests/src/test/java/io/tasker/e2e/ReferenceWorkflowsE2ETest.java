@@ -3,8 +3,17 @@ package io.tasker.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tasker.messages.JsonSupport;
+import io.tasker.messages.StepState;
+import io.tasker.messages.TaskState;
+import io.tasker.messages.api.CreateTaskRequest;
+import io.tasker.messages.api.Step;
+import io.tasker.messages.api.StepTransition;
+import io.tasker.messages.api.Task;
+import io.tasker.messages.api.Transitions;
 import io.tasker.testsupport.ServiceProcess;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +45,7 @@ class ReferenceWorkflowsE2ETest {
 
     @Test
     void linear_workflow_squares_four_times() {
-        JsonNode task = runToCompletion("linear_workflow");
+        Task task = runToCompletion("linear_workflow");
         Map<String, BigInteger> r = results(task);
         assertThat(r)
                 .containsEntry("s1", N.pow(2))
@@ -48,7 +57,7 @@ class ReferenceWorkflowsE2ETest {
 
     @Test
     void diamond_workflow_joins_both_branches() {
-        JsonNode task = runToCompletion("diamond_workflow");
+        Task task = runToCompletion("diamond_workflow");
         Map<String, BigInteger> r = results(task);
         assertThat(r)
                 .containsEntry("start", N.pow(2))
@@ -60,7 +69,7 @@ class ReferenceWorkflowsE2ETest {
 
     @Test
     void tree_workflow_reaches_six_to_the_sixty_fourth() {
-        JsonNode task = runToCompletion("tree_workflow");
+        Task task = runToCompletion("tree_workflow");
         Map<String, BigInteger> r = results(task);
         assertThat(r)
                 .containsEntry("root", N.pow(2))
@@ -74,7 +83,7 @@ class ReferenceWorkflowsE2ETest {
 
     @Test
     void mixed_dag_workflow_reaches_six_to_the_sixty_fourth() {
-        JsonNode task = runToCompletion("mixed_dag_workflow");
+        Task task = runToCompletion("mixed_dag_workflow");
         Map<String, BigInteger> r = results(task);
         assertThat(r)
                 .containsEntry("init", N.pow(2))
@@ -89,19 +98,18 @@ class ReferenceWorkflowsE2ETest {
 
     @Test
     void order_fulfillment_charges_the_item_total_and_ships() {
-        String body =
+        String context =
                 """
-                {"namespace": "fulfillment", "name": "process_order", "version": "1.0.0",
-                 "context": {"order_id": 42,
-                             "customer": {"id": "c-1", "email": "ada@example.com"},
-                             "items": [{"sku": "BOOK-1", "quantity": 2, "price": 12.50},
-                                       {"sku": "PEN-9", "quantity": 1, "price": 3.10}],
-                             "payment": {"method": "card", "token": "tok_visa"},
-                             "shipping": {"method": "express", "address": {"city": "Lyon"}}}}
+                {"order_id": 42,
+                 "customer": {"id": "c-1", "email": "ada@example.com"},
+                 "items": [{"sku": "BOOK-1", "quantity": 2, "price": 12.50},
+                           {"sku": "PEN-9", "quantity": 1, "price": 3.10}],
+                 "payment": {"method": "card", "token": "tok_visa"},
+                 "shipping": {"method": "express", "address": {"city": "Lyon"}}}
                 """;
-        JsonNode task = awaitComplete(create(body));
-        JsonNode ship = step(task, "ship_order").get("results");
-        JsonNode validate = step(task, "validate_order").get("results");
+        Task task = awaitComplete(create("fulfillment", "process_order", "1.0.0", context));
+        JsonNode ship = step(task, "ship_order").results();
+        JsonNode validate = step(task, "validate_order").results();
         assertThat(validate.get("subtotal").decimalValue()).isEqualByComparingTo("28.10");
         assertThat(validate.get("total").decimalValue()).isEqualByComparingTo("30.35");
         assertThat(ship.get("amount_charged").decimalValue()).isEqualByComparingTo("30.35");
@@ -127,14 +135,11 @@ class ReferenceWorkflowsE2ETest {
                     config: { done: true }
                     depends_on: [wobble]
                 """);
-        JsonNode task =
-                awaitComplete(
-                        create(
-                                "{\"namespace\": \"examples\", \"name\": \"flaky_once_more\", \"context\": {}}"));
-        JsonNode wobble = step(task, "wobble");
-        assertThat(wobble.get("attempts").asInt()).isEqualTo(3);
-        assertThat(wobble.get("results").get("attempts").asInt()).isEqualTo(3);
-        assertThat(wobble.get("attempt_history")).hasSize(3);
+        Task task = awaitComplete(create("examples", "flaky_once_more", null, "{}"));
+        Step wobble = step(task, "wobble");
+        assertThat(wobble.attempts()).isEqualTo(3);
+        assertThat(wobble.results().get("attempts").asInt()).isEqualTo(3);
+        assertThat(wobble.attemptHistory()).hasSize(3);
         // Each retry waited at least the fixed 1 s backoff (pgmq delays are whole seconds).
         List<String> gaps =
                 cluster.strings(
@@ -150,7 +155,7 @@ class ReferenceWorkflowsE2ETest {
                                               AND mid.to_state = 'in_progress'
                                               AND mid.sort_key > fail.sort_key AND mid.sort_key < next.sort_key)
                         """,
-                        wobble.get("workflow_step_uuid").asText());
+                        wobble.workflowStepUuid().toString());
         assertThat(gaps).hasSize(2);
         gaps.forEach(
                 g ->
@@ -182,18 +187,16 @@ class ReferenceWorkflowsE2ETest {
                     config: { ms: 300 }
                     depends_on: [start]
                 """);
-        UUID id =
-                create("{\"namespace\": \"examples\", \"name\": \"half_broken\", \"context\": {}}");
-        JsonNode task = awaitStatus(id, "error");
-        assertThat(step(task, "doomed").get("status").asText()).isEqualTo("error");
-        assertThat(step(task, "doomed").get("attempts").asInt()).isEqualTo(1);
-        assertThat(step(task, "doomed").get("last_error").get("message").asText())
+        UUID id = create("examples", "half_broken", null, "{}");
+        Task task = awaitStatus(id, TaskState.ERROR);
+        assertThat(step(task, "doomed").status()).isEqualTo(StepState.ERROR);
+        assertThat(step(task, "doomed").attempts()).isEqualTo(1);
+        assertThat(step(task, "doomed").lastError().get("message").asText())
                 .isEqualTo("card expired");
-        assertThat(step(task, "after_doomed").get("status").asText()).isEqualTo("pending");
-        assertThat(step(task, "after_doomed").get("attempts").asInt()).isZero();
-        assertThat(step(task, "independent").get("status").asText()).isEqualTo("complete");
-        assertThat(task.get("execution_summary").get("execution_status").asText())
-                .isEqualTo("blocked_by_failures");
+        assertThat(step(task, "after_doomed").status()).isEqualTo(StepState.PENDING);
+        assertThat(step(task, "after_doomed").attempts()).isZero();
+        assertThat(step(task, "independent").status()).isEqualTo(StepState.COMPLETE);
+        assertThat(task.executionSummary().executionStatus()).isEqualTo("blocked_by_failures");
     }
 
     @Test
@@ -207,24 +210,17 @@ class ReferenceWorkflowsE2ETest {
                   - name: only
                     handler: examples.does_not_exist
                 """);
-        JsonNode task =
-                awaitStatus(
-                        create(
-                                "{\"namespace\": \"examples\", \"name\": \"typo_handler\", \"context\": {}}"),
-                        "error");
-        JsonNode only = step(task, "only");
-        assertThat(only.get("attempts").asInt()).isEqualTo(1);
-        assertThat(only.get("last_error").get("type").asText()).isEqualTo("unknown_handler");
-        assertThat(only.get("last_error").get("message").asText())
-                .contains("examples.does_not_exist");
+        Task task = awaitStatus(create("examples", "typo_handler", null, "{}"), TaskState.ERROR);
+        Step only = step(task, "only");
+        assertThat(only.attempts()).isEqualTo(1);
+        assertThat(only.lastError().get("type").asText()).isEqualTo("unknown_handler");
+        assertThat(only.lastError().get("message").asText()).contains("examples.does_not_exist");
     }
 
     @Test
     void both_services_expose_tasker_metrics_for_the_work_done() {
         // A different input: the same context again would be a duplicate under the strict identity.
-        awaitComplete(
-                create(
-                        "{\"namespace\": \"examples\", \"name\": \"linear_workflow\", \"context\": {\"even_number\": 10}}"));
+        awaitComplete(create("examples", "linear_workflow", null, "{\"even_number\": 10}"));
         assertThat(orchestrator.metrics())
                 .containsPattern(
                         "tasker_step_results_processed_total\\{[^}]*action=\"completed\"[^}]*namespace=\"examples\"[^}]*\\} [1-9]")
@@ -250,59 +246,66 @@ class ReferenceWorkflowsE2ETest {
 
     @Test
     void the_worker_serves_health_and_metrics_but_no_api_description() {
-        assertThat(cluster.get(worker.baseUrl() + "/q/health/ready").statusCode()).isEqualTo(200);
-        assertThat(cluster.get(worker.baseUrl() + "/q/health/live").statusCode()).isEqualTo(200);
+        assertThat(Cluster.status(worker.baseUrl() + "/q/health/ready")).isEqualTo(200);
+        assertThat(Cluster.status(worker.baseUrl() + "/q/health/live")).isEqualTo(200);
         assertThat(worker.metrics()).contains("jvm_memory_used_bytes");
-        assertThat(cluster.get(worker.baseUrl() + "/q/openapi").statusCode()).isEqualTo(404);
-        assertThat(cluster.get(orchestrator.baseUrl() + "/q/openapi").statusCode()).isEqualTo(200);
+        assertThat(Cluster.status(worker.baseUrl() + "/q/openapi")).isEqualTo(404);
+        assertThat(Cluster.status(orchestrator.baseUrl() + "/q/openapi")).isEqualTo(200);
     }
 
     // --- helpers ------------------------------------------------------------------------------
 
-    private JsonNode runToCompletion(String name) {
-        return awaitComplete(
-                create(
-                        "{\"namespace\": \"examples\", \"name\": \""
-                                + name
-                                + "\", \"version\": \"1.0.0\", \"context\": {\"even_number\": 6}}"));
+    private Task runToCompletion(String name) {
+        return awaitComplete(create("examples", name, "1.0.0", "{\"even_number\": 6}"));
     }
 
     private static void register(String yaml) {
         cluster.register(orchestrator, yaml);
     }
 
-    static UUID create(String body) {
-        return cluster.createTask(orchestrator, body);
+    static UUID create(String namespace, String name, String version, String context) {
+        return cluster.createTask(
+                orchestrator,
+                new CreateTaskRequest(
+                        namespace,
+                        name,
+                        version,
+                        JsonSupport.parse(context),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
     }
 
-    private static JsonNode awaitComplete(UUID id) {
-        return awaitStatus(id, "complete");
+    private static Task awaitComplete(UUID id) {
+        return awaitStatus(id, TaskState.COMPLETE);
     }
 
-    private static JsonNode awaitStatus(UUID id, String status) {
+    private static Task awaitStatus(UUID id, TaskState status) {
         return cluster.awaitTaskStatus(orchestrator, id, status);
     }
 
-    private static Map<String, BigInteger> results(JsonNode task) {
+    private static Map<String, BigInteger> results(Task task) {
         Map<String, BigInteger> out = new HashMap<>();
-        for (JsonNode s : task.get("steps")) {
-            assertThat(s.get("status").asText()).as(s.get("name").asText()).isEqualTo("complete");
-            assertThat(s.get("attempts").asInt()).isEqualTo(1);
-            out.put(s.get("name").asText(), s.get("results").bigIntegerValue());
+        for (Step s : task.steps()) {
+            assertThat(s.status()).as(s.name()).isEqualTo(StepState.COMPLETE);
+            assertThat(s.attempts()).isEqualTo(1);
+            out.put(s.name(), s.results().bigIntegerValue());
         }
         return out;
     }
 
-    private static JsonNode step(JsonNode task, String name) {
+    private static Step step(Task task, String name) {
         return Cluster.step(task, name);
     }
 
-    private static void assertAuditTrail(JsonNode task, int steps) {
-        String id = task.get("task_uuid").asText();
-        JsonNode trail =
-                Cluster.json(
-                        cluster.get(orchestrator.baseUrl() + "/v1/tasks/" + id + "/transitions"));
-        assertThat(trail.get("task_transitions").findValuesAsText("to_state"))
+    private static void assertAuditTrail(Task task, int steps) {
+        Transitions trail = cluster.api(orchestrator).transitions(task.taskUuid());
+        assertThat(trail.taskTransitions())
+                .extracting(t -> t.toState().wire())
                 .containsExactly(
                         "pending",
                         "initializing",
@@ -311,9 +314,8 @@ class ReferenceWorkflowsE2ETest {
                         "evaluating_results",
                         "complete");
         Map<String, List<String>> perStep = new HashMap<>();
-        for (JsonNode t : trail.get("step_transitions")) {
-            perStep.computeIfAbsent(t.get("step_name").asText(), k -> new java.util.ArrayList<>())
-                    .add(t.get("to_state").asText());
+        for (StepTransition t : trail.stepTransitions()) {
+            perStep.computeIfAbsent(t.stepName(), k -> new ArrayList<>()).add(t.toState().wire());
         }
         assertThat(perStep).hasSize(steps);
         perStep.forEach(

@@ -1,9 +1,13 @@
 package io.tasker.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.tasker.messages.StepState;
+import io.tasker.messages.TaskState;
+import io.tasker.messages.api.Attempt;
+import io.tasker.messages.api.AttemptOutcome;
+import io.tasker.messages.api.Step;
+import io.tasker.messages.api.Task;
 import io.tasker.testsupport.ServiceProcess;
 import java.time.Duration;
 import java.util.Map;
@@ -73,51 +77,40 @@ class UnstorableResultsE2ETest {
                     config: { kind: oversized_result, bytes: 4095 }
                     timeout_seconds: 60
                 """);
-        UUID id =
-                cluster.createTask(
-                        orchestrator,
-                        "{\"namespace\": \"examples\", \"name\": \"unstorable\", \"context\": {}}");
+        UUID id = cluster.createTask(orchestrator, Cluster.request("examples", "unstorable", "{}"));
 
-        JsonNode[] task = new JsonNode[1];
-        await("task " + id + " error")
-                .atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(200))
-                .until(
-                        () -> {
-                            task[0] =
-                                    Cluster.json(
-                                            cluster.get(
-                                                    orchestrator.baseUrl() + "/v1/tasks/" + id));
-                            return "error".equals(task[0].get("status").asText());
-                        });
+        Task task =
+                cluster.api(orchestrator)
+                        .awaitTask(id, Duration.ofSeconds(30), Duration.ofMillis(200));
+        assertThat(task.status()).isEqualTo(TaskState.ERROR);
 
-        assertThat(Cluster.step(task[0], "fine").get("status").asText()).isEqualTo("complete");
-        assertThat(Cluster.step(task[0], "at_limit").get("status").asText()).isEqualTo("complete");
+        assertThat(Cluster.step(task, "fine").status()).isEqualTo(StepState.COMPLETE);
+        assertThat(Cluster.step(task, "at_limit").status()).isEqualTo(StepState.COMPLETE);
         assertFailedOnce(
-                task[0], "nul_in_result", "invalid_result", "the string at $.text contains a NUL");
-        assertFailedOnce(task[0], "nul_in_error", "invalid_result", "error message contains a NUL");
+                task, "nul_in_result", "invalid_result", "the string at $.text contains a NUL");
+        assertFailedOnce(task, "nul_in_error", "invalid_result", "error message contains a NUL");
         assertFailedOnce(
-                task[0],
+                task,
                 "retry_after_overflow",
                 "invalid_retry_after",
                 "more than 9223372036854775807 ms");
-        assertFailedOnce(task[0], "numeric_overflow", "result_rejected_by_database", "numeric");
+        assertFailedOnce(task, "numeric_overflow", "result_rejected_by_database", "numeric");
         assertFailedOnce(
-                task[0],
+                task,
                 "over_limit",
                 "result_too_large",
                 "4097 bytes of JSON, over the limit of 4096 bytes");
     }
 
-    private static void assertFailedOnce(
-            JsonNode task, String stepName, String type, String message) {
-        JsonNode step = Cluster.step(task, stepName);
-        assertThat(step.get("status").asText()).as(stepName).isEqualTo("error");
-        assertThat(step.get("attempts").asInt()).as(stepName).isEqualTo(1);
-        assertThat(step.get("last_error").get("type").asText()).as(stepName).isEqualTo(type);
-        assertThat(step.get("last_error").get("message").asText()).as(stepName).contains(message);
-        assertThat(step.get("attempt_history").findValuesAsText("outcome"))
+    private static void assertFailedOnce(Task task, String stepName, String type, String message) {
+        Step step = Cluster.step(task, stepName);
+        assertThat(step.status()).as(stepName).isEqualTo(StepState.ERROR);
+        assertThat(step.attempts()).as(stepName).isEqualTo(1);
+        assertThat(step.lastError().get("type").asText()).as(stepName).isEqualTo(type);
+        assertThat(step.lastError().get("message").asText()).as(stepName).contains(message);
+        assertThat(step.attemptHistory())
                 .as(stepName)
-                .containsExactly("permanent_failure");
+                .extracting(Attempt::outcome)
+                .containsExactly(AttemptOutcome.PERMANENT_FAILURE);
     }
 }

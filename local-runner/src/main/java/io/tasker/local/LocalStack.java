@@ -1,14 +1,18 @@
 package io.tasker.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.tasker.client.TaskAwaitTimeoutException;
+import io.tasker.client.TaskerApiException;
+import io.tasker.client.TaskerClient;
+import io.tasker.client.TaskerClientOptions;
+import io.tasker.client.TaskerConnectionException;
 import io.tasker.messages.JsonSupport;
+import io.tasker.messages.TaskState;
+import io.tasker.messages.api.CreateTaskRequest;
+import io.tasker.messages.api.Step;
+import io.tasker.messages.api.Task;
 import io.tasker.testsupport.ServiceProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -29,12 +34,6 @@ import java.util.concurrent.CountDownLatch;
  * {@code demo} submits an order-fulfillment task to a running stack and prints its result.
  */
 public final class LocalStack {
-
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(3))
-                    .build();
 
     private final Path root;
     private final Path data;
@@ -132,45 +131,59 @@ public final class LocalStack {
         new CountDownLatch(1).await();
     }
 
-    private int demo() throws Exception {
-        String api = "http://localhost:" + apiPort;
-        String body =
+    private int demo() {
+        TaskerClient api =
+                TaskerClient.create(
+                        TaskerClientOptions.builder("http://localhost:" + apiPort)
+                                .connectTimeout(Duration.ofSeconds(3))
+                                .userAgent("tasker-demo")
+                                .build());
+        String context =
                 """
-                {"namespace": "fulfillment", "name": "process_order",
-                 "context": {"order_id": %d,
-                             "customer": {"id": "cust-1", "email": "ada@example.com"},
-                             "items": [{"sku": "BOOK-1", "quantity": 2, "price": 12.50},
-                                       {"sku": "PEN-9", "quantity": 1, "price": 3.10}],
-                             "payment": {"method": "card", "token": "tok_visa"},
-                             "shipping": {"method": "express", "address": {"line1": "1 Rue de la Paix", "city": "Paris"}}}}
+                {"order_id": %d,
+                 "customer": {"id": "cust-1", "email": "ada@example.com"},
+                 "items": [{"sku": "BOOK-1", "quantity": 2, "price": 12.50},
+                           {"sku": "PEN-9", "quantity": 1, "price": 3.10}],
+                 "payment": {"method": "card", "token": "tok_visa"},
+                 "shipping": {"method": "express", "address": {"line1": "1 Rue de la Paix", "city": "Paris"}}}
                 """
                         .formatted(Instant.now().toEpochMilli() % 1_000_000_000L);
-        HttpResponse<String> created = post(api + "/v1/tasks", body);
-        if (created.statusCode() != 201) {
+        UUID id;
+        try {
+            id =
+                    api.createTask(
+                                    CreateTaskRequest.of(
+                                            "fulfillment",
+                                            "process_order",
+                                            JsonSupport.parse(context)))
+                            .taskUuid();
+        } catch (TaskerApiException e) {
+            System.err.println("task creation failed: " + e.getMessage());
+            return 1;
+        } catch (TaskerConnectionException e) {
             System.err.println(
-                    "task creation failed: " + created.statusCode() + " " + created.body());
+                    "no orchestrator answers on port "
+                            + apiPort
+                            + " (is ./tasker up running?): "
+                            + e.getMessage());
             return 1;
         }
-        String id = JsonSupport.parse(created.body()).get("task_uuid").asText();
         System.out.println("created task " + id);
-        Instant deadline = Instant.now().plusSeconds(60);
-        JsonNode task = null;
-        while (Instant.now().isBefore(deadline)) {
-            task = JsonSupport.parse(get(api + "/v1/tasks/" + id).body());
-            String status = task.get("status").asText();
-            if (status.equals("complete") || status.equals("error") || status.equals("cancelled")) {
-                break;
-            }
-            Thread.sleep(200);
+        Task task;
+        try {
+            task = api.awaitTask(id, Duration.ofSeconds(60), Duration.ofMillis(200));
+        } catch (TaskAwaitTimeoutException e) {
+            System.err.println("task did not complete: " + e.getMessage());
+            return 1;
         }
-        if (task == null || !task.get("status").asText().equals("complete")) {
+        if (task.status() != TaskState.COMPLETE) {
             System.err.println("task did not complete: " + task);
             return 1;
         }
-        for (JsonNode step : task.get("steps")) {
-            System.out.println("  " + step.get("name").asText() + " -> " + step.get("results"));
+        for (Step step : task.steps()) {
+            System.out.println("  " + step.name() + " -> " + step.results());
         }
-        System.out.println("task " + id + " complete");
+        System.out.println("task " + task.taskUuid() + " complete");
         return 0;
     }
 
@@ -212,22 +225,6 @@ public final class LocalStack {
             }
         }
         log("stopped");
-    }
-
-    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> post(String url, String json)
-            throws IOException, InterruptedException {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(json))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 
     private static int intEnv(String key, int fallback) {

@@ -1,5 +1,7 @@
 package io.tasker.messages;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -25,6 +27,7 @@ public enum StepState {
         this.wire = wire;
     }
 
+    @JsonValue
     public String wire() {
         return wire;
     }
@@ -34,6 +37,7 @@ public enum StepState {
         return SATISFIES_DEPENDENCY.contains(this);
     }
 
+    @JsonCreator
     public static StepState fromWire(String value) {
         for (StepState s : values()) {
             if (s.wire.equals(value)) {

@@ -1,5 +1,7 @@
 package io.tasker.messages;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -27,6 +29,7 @@ public enum TaskState {
         this.wire = wire;
     }
 
+    @JsonValue
     public String wire() {
         return wire;
     }
@@ -35,6 +38,7 @@ public enum TaskState {
         return TERMINAL.contains(this);
     }
 
+    @JsonCreator
     public static TaskState fromWire(String value) {
         for (TaskState s : values()) {
             if (s.wire.equals(value)) {

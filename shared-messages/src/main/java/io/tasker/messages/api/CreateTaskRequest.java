@@ -1,0 +1,32 @@
+package io.tasker.messages.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The body of {@code POST /v1/tasks}: which template, the context it is run with, and who asks.
+ * Only namespace and name are required; version null means the highest registered version.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CreateTaskRequest(
+        @JsonProperty("namespace") String namespace,
+        @JsonProperty("name") String name,
+        @JsonProperty("version") String version,
+        @JsonProperty("context") JsonNode context,
+        @JsonProperty("idempotency_key") String idempotencyKey,
+        @JsonProperty("priority") Integer priority,
+        @JsonProperty("initiator") String initiator,
+        @JsonProperty("source_system") String sourceSystem,
+        @JsonProperty("reason") String reason,
+        @JsonProperty("tags") List<String> tags,
+        @JsonProperty("correlation_id") UUID correlationId) {
+
+    /** A request for the template's latest version with the given context and nothing else. */
+    public static CreateTaskRequest of(String namespace, String name, JsonNode context) {
+        return new CreateTaskRequest(
+                namespace, name, null, context, null, null, null, null, null, null, null);
+    }
+}

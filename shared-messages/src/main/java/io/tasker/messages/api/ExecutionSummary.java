@@ -1,0 +1,23 @@
+package io.tasker.messages.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * Step counts of a task and what they mean for it, as {@code tasker.task_execution_summary}
+ * computes them. {@code completed_steps} counts complete and manually resolved steps.
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record ExecutionSummary(
+        @JsonProperty("total_steps") int totalSteps,
+        @JsonProperty("pending_steps") int pendingSteps,
+        @JsonProperty("enqueued_steps") int enqueuedSteps,
+        @JsonProperty("in_progress_steps") int inProgressSteps,
+        @JsonProperty("completed_steps") int completedSteps,
+        @JsonProperty("failed_steps") int failedSteps,
+        @JsonProperty("waiting_for_retry_steps") int waitingForRetrySteps,
+        @JsonProperty("cancelled_steps") int cancelledSteps,
+        @JsonProperty("ready_steps") int readySteps,
+        @JsonProperty("blocked_steps") int blockedSteps,
+        @JsonProperty("execution_status") String executionStatus,
+        @JsonProperty("health_status") String healthStatus) {}

@@ -1,0 +1,37 @@
+package io.tasker.messages.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The body of {@code PATCH /v1/tasks/{task_uuid}/workflow_steps/{step_uuid}}: an operator's action
+ * with who takes it and why. {@code result} is required with complete_manually (any JSON, handed to
+ * the dependent steps; a JSON null is a result too) and left out otherwise. The server also accepts
+ * {@code resolved_by} in place of {@code actor}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StepActionRequest(
+        @JsonProperty("action") StepAction action,
+        @JsonProperty("actor") String actor,
+        @JsonProperty("reason") String reason,
+        @JsonProperty("result") JsonNode result) {
+
+    public static StepActionRequest resetForRetry(String actor, String reason) {
+        return new StepActionRequest(StepAction.RESET_FOR_RETRY, actor, reason, null);
+    }
+
+    public static StepActionRequest resolveManually(String actor, String reason) {
+        return new StepActionRequest(StepAction.RESOLVE_MANUALLY, actor, reason, null);
+    }
+
+    public static StepActionRequest completeManually(String actor, String reason, JsonNode result) {
+        return new StepActionRequest(
+                StepAction.COMPLETE_MANUALLY,
+                actor,
+                reason,
+                result == null
+                        ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
+                        : result);
+    }
+}

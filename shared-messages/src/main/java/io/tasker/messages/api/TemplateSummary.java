@@ -1,0 +1,22 @@
+package io.tasker.messages.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * A registered template version as listed: identity strategy (strict, caller_provided or
+ * always_unique), the SHA-256 (hex) of the document as written, and its number of steps.
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record TemplateSummary(
+        @JsonProperty("named_task_uuid") UUID namedTaskUuid,
+        @JsonProperty("namespace") String namespace,
+        @JsonProperty("name") String name,
+        @JsonProperty("version") String version,
+        @JsonProperty("description") String description,
+        @JsonProperty("identity_strategy") String identityStrategy,
+        @JsonProperty("content_hash") String contentHash,
+        @JsonProperty("created_at") @WireTimestamp OffsetDateTime createdAt,
+        @JsonProperty("step_count") int stepCount) {}
