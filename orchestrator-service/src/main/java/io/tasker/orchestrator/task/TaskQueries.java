@@ -78,7 +78,7 @@ public class TaskQueries {
                 'completed_at', t.completed_at
             """;
 
-    private static final String TASK =
+    static final String TASK =
             "SELECT jsonb_build_object("
                     + TASK_FIELDS
                     + """
@@ -95,7 +95,7 @@ public class TaskQueries {
                     FROM tasker.tasks t WHERE t.task_uuid = $1::uuid
                     """;
 
-    private static final String STEPS =
+    static final String STEPS =
             "SELECT coalesce(jsonb_agg("
                     + STEP_JSON
                     + " ORDER BY ws.position, ws.workflow_step_uuid), '[]'::jsonb)::text"
@@ -104,7 +104,7 @@ public class TaskQueries {
 
     private static final String EXISTS = "SELECT 1 FROM tasker.tasks WHERE task_uuid = $1::uuid";
 
-    private static final String TRANSITIONS =
+    static final String TRANSITIONS =
             """
             SELECT jsonb_build_object(
                 'task_transitions', (SELECT coalesce(jsonb_agg(jsonb_build_object(
@@ -123,7 +123,7 @@ public class TaskQueries {
             """;
 
     // Newest first; keyset-free paging by offset keeps the API simple for operators.
-    private static final String LIST =
+    static final String LIST =
             "SELECT jsonb_build_object("
                     + TASK_FIELDS
                     + """
