@@ -40,7 +40,7 @@ public class DlqResource {
     private static final Set<String> STATUSES =
             Set.of("pending", "manually_resolved", "permanently_failed", "cancelled");
 
-    private static final String ENTRY_JSON =
+    static final String ENTRY_JSON =
             """
             jsonb_build_object(
                 'dlq_entry_uuid', d.dlq_entry_uuid, 'task_uuid', d.task_uuid,
