@@ -1,10 +1,14 @@
 package io.tasker.orchestrator.dlq;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
-import io.tasker.messages.JsonSupport;
+import io.tasker.messages.api.DlqEntry;
+import io.tasker.messages.api.DlqList;
+import io.tasker.messages.api.DlqResolutionRequest;
+import io.tasker.messages.api.DlqResolutionStatus;
+import io.tasker.orchestrator.rest.ApiDocument;
 import io.tasker.orchestrator.rest.ApiException;
+import io.tasker.orchestrator.rest.JsonViews;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.Consumes;
@@ -19,16 +23,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** DLQ investigation: {@code GET /v1/dlq} and {@code PATCH /v1/dlq/{entry_uuid}}. */
 @Path("/v1/dlq")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "dlq")
 public class DlqResource {
 
     private static final Set<String> STATUSES =
             Set.of("pending", "manually_resolved", "permanently_failed", "cancelled");
 
-    private static final String ENTRY_JSON =
+    static final String ENTRY_JSON =
             """
             jsonb_build_object(
                 'dlq_entry_uuid', d.dlq_entry_uuid, 'task_uuid', d.task_uuid,
@@ -38,11 +50,11 @@ public class DlqResource {
             """;
 
     private static final String LIST =
-            "SELECT coalesce(jsonb_agg("
+            "SELECT "
                     + ENTRY_JSON
-                    + " ORDER BY d.created_at DESC), '[]'::jsonb)::text FROM (SELECT * FROM tasker.tasks_dlq"
-                    + " WHERE ($1::text IS NULL OR resolution_status = $1::text)"
-                    + " ORDER BY created_at DESC LIMIT $2::integer) d";
+                    + "::text FROM tasker.tasks_dlq d"
+                    + " WHERE ($1::text IS NULL OR d.resolution_status = $1::text)"
+                    + " ORDER BY d.created_at DESC LIMIT $2::integer";
 
     private static final String RESOLVE =
             "UPDATE tasker.tasks_dlq d SET resolution_status = $2::text, resolution_notes = $3::text,"
@@ -59,8 +71,29 @@ public class DlqResource {
     }
 
     @GET
-    public Uni<String> list(
-            @QueryParam("resolution_status") String status, @QueryParam("limit") Integer limit) {
+    @Operation(operationId = "listDlqEntries", summary = "List DLQ entries, newest first")
+    @APIResponse(
+            responseCode = "200",
+            description = "The entries.",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = DlqList.class)))
+    @APIResponse(
+            responseCode = "400",
+            description =
+                    "Unknown resolution_status or limit outside 1..500 (code `invalid_filter`).")
+    public Uni<DlqList> list(
+            @Parameter(
+                            description = "Only entries with this resolution status.",
+                            schema = @Schema(implementation = DlqResolutionStatus.class))
+                    @QueryParam("resolution_status")
+                    String status,
+            @Parameter(
+                            description = "Number of entries (1 to 500, default 100).",
+                            schema = @Schema(minimum = "1", maximum = "500", defaultValue = "100"))
+                    @QueryParam("limit")
+                    Integer limit) {
         if (status != null && !STATUSES.contains(status)) {
             throw ApiException.badRequest(
                     "invalid_filter",
@@ -76,20 +109,48 @@ public class DlqResource {
         }
         return pool.preparedQuery(LIST)
                 .execute(Tuple.of(status, size))
-                .map(
-                        rows -> {
-                            ObjectNode out = JsonSupport.object();
-                            out.set(
-                                    "dlq_entries",
-                                    JsonSupport.parse(rows.iterator().next().getString(0)));
-                            return JsonSupport.write(out);
-                        });
+                .map(rows -> new DlqList(JsonViews.all(rows, DlqEntry.class)));
     }
 
     @PATCH
     @Path("/{entry_uuid}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<String> resolve(@PathParam("entry_uuid") String entryUuid, String body) {
+    @Operation(
+            operationId = "resolveDlqEntry",
+            summary = "Resolve a DLQ entry",
+            description =
+                    "Records the resolution of an entry; setting it back to `pending` clears"
+                            + " `resolved_at`.")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = DlqResolutionRequest.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The entry after the update.",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = DlqEntry.class)))
+    @APIResponse(
+            responseCode = "400",
+            description =
+                    "Codes: `invalid_uuid`, `malformed_json`, `invalid_request` (every problem in"
+                            + " `errors`: unknown resolution_status, missing resolved_by).")
+    @APIResponse(
+            responseCode = "404",
+            description = "No such DLQ entry (code `dlq_entry_not_found`).")
+    @APIResponse(responseCode = "413", ref = ApiDocument.CONTENT_TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiDocument.UNSUPPORTED_MEDIA_TYPE)
+    public Uni<DlqEntry> resolve(
+            @Parameter(
+                            description = "The DLQ entry (`dlq_entry_uuid`).",
+                            schema = @Schema(format = "uuid"))
+                    @PathParam("entry_uuid")
+                    String entryUuid,
+            String body) {
         UUID id;
         try {
             id = UUID.fromString(entryUuid);
@@ -97,7 +158,29 @@ public class DlqResource {
             throw ApiException.badRequest(
                     "invalid_uuid", "entry_uuid '" + entryUuid + "' is not a UUID", List.of());
         }
-        JsonNode request = ApiException.parseJsonBody(body);
+        DlqResolutionRequest request = read(ApiException.parseJsonBody(body));
+        return pool.preparedQuery(RESOLVE)
+                .execute(
+                        Tuple.of(
+                                id,
+                                request.resolutionStatus().wire(),
+                                request.resolutionNotes(),
+                                request.resolvedBy()))
+                .map(
+                        rows ->
+                                JsonViews.first(rows, DlqEntry.class)
+                                        .orElseThrow(
+                                                () ->
+                                                        ApiException.notFound(
+                                                                "dlq_entry_not_found",
+                                                                "no DLQ entry " + id)));
+    }
+
+    /**
+     * Maps a parsed request body to the resolution, listing every problem at once (400 {@code
+     * invalid_request}).
+     */
+    static DlqResolutionRequest read(JsonNode request) {
         List<String> problems = new ArrayList<>();
         String status = request == null ? null : request.path("resolution_status").asText(null);
         if (status == null || !STATUSES.contains(status)) {
@@ -113,16 +196,9 @@ public class DlqResource {
                     "the DLQ update has " + problems.size() + " problem(s)",
                     problems);
         }
-        String notes = request.path("resolution_notes").asText(null);
-        return pool.preparedQuery(RESOLVE)
-                .execute(Tuple.of(id, status, notes, by))
-                .map(
-                        rows -> {
-                            if (rows.size() == 0) {
-                                throw ApiException.notFound(
-                                        "dlq_entry_not_found", "no DLQ entry " + id);
-                            }
-                            return rows.iterator().next().getString(0);
-                        });
+        return new DlqResolutionRequest(
+                DlqResolutionStatus.fromWire(status),
+                by,
+                request.path("resolution_notes").asText(null));
     }
 }

@@ -1,7 +1,7 @@
 package io.tasker.orchestrator.rest;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tasker.messages.JsonSupport;
+import io.tasker.messages.api.Problem;
 import io.tasker.orchestrator.config.OrchestratorConfig;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -54,26 +54,27 @@ public class BodySizeLimit {
     private void refuse(RoutingContext ctx, long length) {
         ApiException e = JsonBodies.tooLarge(length, maxBodyBytes);
         LOG.warnf("413 %s: %s", ctx.request().path(), e.getMessage());
-        ObjectNode body = JsonSupport.object();
-        body.put("type", "https://tasker.dev/problems/body-too-large");
-        body.put("title", e.title());
-        body.put("status", 413);
-        body.put(
-                "detail",
+        String detail =
                 length < 0
                         ? "the request body is larger than the limit of "
                                 + maxBodyBytes
                                 + " bytes (tasker.api.max-body-bytes)"
-                        : e.getMessage());
-        body.put("instance", ctx.request().path());
-        body.put("code", e.code());
-        body.put("retryable", false);
-        body.put("max_body_bytes", maxBodyBytes);
+                        : e.getMessage();
+        Problem problem =
+                ProblemMapper.problem(
+                        new ApiException(
+                                e.status(),
+                                e.code(),
+                                e.title(),
+                                detail,
+                                e.errors(),
+                                e.extensions()),
+                        ctx.request().path());
         // The unread body stays on the connection: close it rather than parse what follows.
         ctx.response()
                 .setStatusCode(413)
                 .putHeader(HttpHeaders.CONTENT_TYPE, ProblemMapper.PROBLEM_JSON)
                 .putHeader(HttpHeaders.CONNECTION, "close")
-                .end(JsonSupport.write(body));
+                .end(JsonSupport.write(JsonSupport.MAPPER.valueToTree(problem)));
     }
 }

@@ -1,13 +1,16 @@
 package io.tasker.orchestrator.rest;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tasker.messages.JsonSupport;
+import io.tasker.messages.api.Problem;
 import io.tasker.orchestrator.config.OrchestratorConfig;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -30,19 +33,36 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response mapApi(ApiException e, UriInfo uri) {
         LOG.warnf("%s %s: %s %s", e.status(), uri.getPath(), e.code(), e.getMessage());
-        ObjectNode body = problem(e.status(), e.code(), e.title(), e.getMessage(), uri, false);
-        if (!e.errors().isEmpty()) {
-            body.set("errors", JsonSupport.MAPPER.valueToTree(e.errors()));
-        }
-        for (Map.Entry<String, Object> x : e.extensions().entrySet()) {
-            body.set(x.getKey(), JsonSupport.MAPPER.valueToTree(x.getValue()));
-        }
         Response.ResponseBuilder response =
-                Response.status(e.status()).type(PROBLEM_JSON).entity(JsonSupport.write(body));
+                Response.status(e.status()).type(PROBLEM_JSON).entity(problem(e, uri.getPath()));
         if (e.retryAfterSeconds() != null) {
             response.header("Retry-After", e.retryAfterSeconds());
         }
         return response.build();
+    }
+
+    /** The problem document of an API failure at the given request path. */
+    public static Problem problem(ApiException e, String instance) {
+        Map<String, JsonNode> extensions = new LinkedHashMap<>();
+        boolean retryable = false;
+        for (Map.Entry<String, Object> x : e.extensions().entrySet()) {
+            // A 503 says so in the standard member rather than in an extension.
+            if ("retryable".equals(x.getKey())) {
+                retryable = Boolean.TRUE.equals(x.getValue());
+            } else {
+                extensions.put(x.getKey(), JsonSupport.MAPPER.valueToTree(x.getValue()));
+            }
+        }
+        return new Problem(
+                Problem.typeOf(e.code()),
+                e.title(),
+                e.status(),
+                e.getMessage(),
+                instance,
+                e.code(),
+                retryable,
+                e.errors(),
+                extensions);
     }
 
     /**
@@ -80,14 +100,14 @@ public class ProblemMapper {
             LOG.warnf("%s %s: %s", status, uri.getPath(), e.getMessage());
         }
         String title = e.getResponse().getStatusInfo().getReasonPhrase();
-        ObjectNode body = problem(status, code, title, e.getMessage(), uri, status >= 500);
-        return Response.status(status).type(PROBLEM_JSON).entity(JsonSupport.write(body)).build();
+        Problem body = problem(status, code, title, e.getMessage(), uri, status >= 500);
+        return Response.status(status).type(PROBLEM_JSON).entity(body).build();
     }
 
     @ServerExceptionMapper
     public Response mapUnexpected(Exception e, UriInfo uri) {
         LOG.errorf(e, "500 %s", uri.getPath());
-        ObjectNode body =
+        Problem body =
                 problem(
                         500,
                         "internal_error",
@@ -95,19 +115,20 @@ public class ProblemMapper {
                         "the request could not be completed; see the orchestrator log",
                         uri,
                         true);
-        return Response.status(500).type(PROBLEM_JSON).entity(JsonSupport.write(body)).build();
+        return Response.status(500).type(PROBLEM_JSON).entity(body).build();
     }
 
-    private static ObjectNode problem(
+    private static Problem problem(
             int status, String code, String title, String detail, UriInfo uri, boolean retryable) {
-        ObjectNode body = JsonSupport.object();
-        body.put("type", "https://tasker.dev/problems/" + code.replace('_', '-'));
-        body.put("title", title);
-        body.put("status", status);
-        body.put("detail", detail);
-        body.put("instance", uri.getPath());
-        body.put("code", code);
-        body.put("retryable", retryable);
-        return body;
+        return new Problem(
+                Problem.typeOf(code),
+                title,
+                status,
+                detail,
+                uri.getPath(),
+                code,
+                retryable,
+                List.of(),
+                Map.of());
     }
 }

@@ -3,6 +3,9 @@ package io.tasker.orchestrator.step;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import io.tasker.messages.JsonSupport;
+import io.tasker.messages.api.Step;
+import io.tasker.messages.api.StepAction;
+import io.tasker.messages.api.StepActionRequest;
 import io.tasker.orchestrator.rest.ApiException;
 import io.tasker.orchestrator.task.TaskQueries;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -39,8 +42,11 @@ public class StepOperations {
         this.queries = queries;
     }
 
-    /** Applies the action in one transaction and returns the step's view afterwards. */
-    public Uni<JsonNode> operate(UUID taskUuid, UUID stepUuid, JsonNode body) {
+    /**
+     * Maps a parsed request body to the step action, listing every problem at once (400 {@code
+     * invalid_step_action}). {@code resolved_by} is accepted in place of {@code actor}.
+     */
+    public static StepActionRequest read(JsonNode body) {
         List<String> problems = new ArrayList<>();
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest(
@@ -72,7 +78,17 @@ public class StepOperations {
                     "the step action has " + problems.size() + " problem(s)",
                     problems);
         }
-        String result = body.has("result") ? JsonSupport.write(body.get("result")) : null;
+        // A JSON null result is a result; a missing one is none.
+        return new StepActionRequest(
+                StepAction.fromWire(action), actor, reason, body.get("result"));
+    }
+
+    /** Applies the action in one transaction and returns the step's view afterwards. */
+    public Uni<Step> operate(UUID taskUuid, UUID stepUuid, StepActionRequest request) {
+        String action = request.action().wire();
+        String actor = request.actor();
+        String reason = request.reason();
+        String result = request.result() == null ? null : JsonSupport.write(request.result());
         return pool.withTransaction(
                         tx ->
                                 tx.preparedQuery(OPERATE)

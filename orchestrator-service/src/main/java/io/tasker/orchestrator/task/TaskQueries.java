@@ -1,18 +1,26 @@
 package io.tasker.orchestrator.task;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.smallrye.mutiny.Uni;
-import io.tasker.messages.JsonSupport;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
+import io.tasker.messages.TaskState;
+import io.tasker.messages.api.Step;
+import io.tasker.messages.api.Task;
+import io.tasker.messages.api.TaskSummary;
+import io.tasker.messages.api.Transitions;
+import io.tasker.orchestrator.rest.JsonViews;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The read side of tasks: JSON views built by PostgreSQL in one query each. */
+/**
+ * The read side of tasks. PostgreSQL builds each view as one jsonb document in one query (a task
+ * with its steps, their dependencies and attempts is one round trip), and {@link JsonViews} decodes
+ * it into the API record.
+ */
 @ApplicationScoped
 public class TaskQueries {
 
@@ -70,7 +78,7 @@ public class TaskQueries {
                 'completed_at', t.completed_at
             """;
 
-    private static final String TASK =
+    static final String TASK =
             "SELECT jsonb_build_object("
                     + TASK_FIELDS
                     + """
@@ -87,7 +95,7 @@ public class TaskQueries {
                     FROM tasker.tasks t WHERE t.task_uuid = $1::uuid
                     """;
 
-    private static final String STEPS =
+    static final String STEPS =
             "SELECT coalesce(jsonb_agg("
                     + STEP_JSON
                     + " ORDER BY ws.position, ws.workflow_step_uuid), '[]'::jsonb)::text"
@@ -96,7 +104,7 @@ public class TaskQueries {
 
     private static final String EXISTS = "SELECT 1 FROM tasker.tasks WHERE task_uuid = $1::uuid";
 
-    private static final String TRANSITIONS =
+    static final String TRANSITIONS =
             """
             SELECT jsonb_build_object(
                 'task_transitions', (SELECT coalesce(jsonb_agg(jsonb_build_object(
@@ -115,7 +123,7 @@ public class TaskQueries {
             """;
 
     // Newest first; keyset-free paging by offset keeps the API simple for operators.
-    private static final String LIST =
+    static final String LIST =
             "SELECT jsonb_build_object("
                     + TASK_FIELDS
                     + """
@@ -134,14 +142,18 @@ public class TaskQueries {
     public record TaskFilter(
             String namespace,
             String name,
-            String status,
+            TaskState status,
             OffsetDateTime createdAfter,
             OffsetDateTime createdBefore,
             int limit,
             int offset) {}
 
-    public Uni<Optional<JsonNode>> findTask(SqlClient client, UUID taskUuid) {
-        return client.preparedQuery(TASK).execute(Tuple.of(taskUuid)).map(TaskQueries::firstJson);
+    private static final TypeReference<List<Step>> STEP_LIST = new TypeReference<>() {};
+
+    public Uni<Optional<Task>> findTask(SqlClient client, UUID taskUuid) {
+        return client.preparedQuery(TASK)
+                .execute(Tuple.of(taskUuid))
+                .map(rows -> JsonViews.first(rows, Task.class));
     }
 
     public Uni<Boolean> exists(SqlClient client, UUID taskUuid) {
@@ -150,42 +162,31 @@ public class TaskQueries {
                 .map(rows -> rows.size() > 0);
     }
 
-    public Uni<JsonNode> listSteps(SqlClient client, UUID taskUuid, UUID stepUuid) {
+    /** The task's steps by position, or only the given one when stepUuid is not null. */
+    public Uni<List<Step>> listSteps(SqlClient client, UUID taskUuid, UUID stepUuid) {
         return client.preparedQuery(STEPS)
                 .execute(Tuple.of(taskUuid, stepUuid))
-                .map(rows -> JsonSupport.parse(rows.iterator().next().getString(0)));
+                .map(rows -> JsonViews.only(rows, STEP_LIST));
     }
 
-    public Uni<JsonNode> listTransitions(SqlClient client, UUID taskUuid) {
+    public Uni<Transitions> listTransitions(SqlClient client, UUID taskUuid) {
         return client.preparedQuery(TRANSITIONS)
                 .execute(Tuple.of(taskUuid))
-                .map(rows -> JsonSupport.parse(rows.iterator().next().getString(0)));
+                .map(rows -> JsonViews.only(rows, Transitions.class));
     }
 
-    public Uni<java.util.List<JsonNode>> listTasks(SqlClient client, TaskFilter f) {
+    public Uni<List<TaskSummary>> listTasks(SqlClient client, TaskFilter f) {
         Tuple args =
                 Tuple.tuple()
                         .addString(f.namespace())
                         .addString(f.name())
-                        .addString(f.status())
+                        .addString(f.status() == null ? null : f.status().wire())
                         .addOffsetDateTime(f.createdAfter())
                         .addOffsetDateTime(f.createdBefore())
                         .addInteger(f.limit())
                         .addInteger(f.offset());
         return client.preparedQuery(LIST)
                 .execute(args)
-                .map(
-                        rows -> {
-                            java.util.List<JsonNode> out = new java.util.ArrayList<>();
-                            rows.forEach(r -> out.add(JsonSupport.parse(r.getString(0))));
-                            return out;
-                        });
-    }
-
-    private static Optional<JsonNode> firstJson(RowSet<Row> rows) {
-        if (rows.size() == 0) {
-            return Optional.empty();
-        }
-        return Optional.of(JsonSupport.parse(rows.iterator().next().getString(0)));
+                .map(rows -> JsonViews.all(rows, TaskSummary.class));
     }
 }

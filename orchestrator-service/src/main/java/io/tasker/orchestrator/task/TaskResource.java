@@ -1,10 +1,18 @@
 package io.tasker.orchestrator.task;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
-import io.tasker.messages.JsonSupport;
+import io.tasker.messages.TaskState;
+import io.tasker.messages.api.CreateTaskRequest;
+import io.tasker.messages.api.Pagination;
+import io.tasker.messages.api.Step;
+import io.tasker.messages.api.StepActionRequest;
+import io.tasker.messages.api.StepList;
+import io.tasker.messages.api.Task;
+import io.tasker.messages.api.TaskPage;
+import io.tasker.messages.api.TaskSummary;
+import io.tasker.messages.api.Transitions;
 import io.tasker.orchestrator.config.OrchestratorConfig;
+import io.tasker.orchestrator.rest.ApiDocument;
 import io.tasker.orchestrator.rest.ApiException;
 import io.tasker.orchestrator.step.StepOperations;
 import io.tasker.orchestrator.task.TaskQueries.TaskFilter;
@@ -19,33 +27,31 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** The task API: {@code /v1/tasks}. */
 @Path("/v1/tasks")
 @Produces(MediaType.APPLICATION_JSON)
 public class TaskResource {
 
-    private static final Set<String> STATES =
-            Set.of(
-                    "pending",
-                    "initializing",
-                    "enqueuing_steps",
-                    "steps_in_process",
-                    "evaluating_results",
-                    "waiting_for_dependencies",
-                    "waiting_for_retry",
-                    "blocked_by_failures",
-                    "complete",
-                    "error",
-                    "cancelled",
-                    "resolved_manually");
+    private static final String TASK_UUID =
+            "The task (`task_uuid`); not a UUID is a 400 `invalid_uuid`.";
+    private static final String STEP_UUID =
+            "The step (`workflow_step_uuid`); not a UUID is a 400 `invalid_uuid`.";
 
     private final TaskService tasks;
     private final StepOperations steps;
@@ -68,34 +74,115 @@ public class TaskResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> create(String body) {
-        JsonNode request = ApiException.parseJsonBody(body);
+    @Tag(name = "tasks")
+    @Operation(
+            operationId = "createTask",
+            summary = "Create a task",
+            description =
+                    "Resolves the template (the highest registered version when `version` is left"
+                            + " out), validates `context` against the template's `input_schema`,"
+                            + " computes the task identity and, in one transaction, inserts the"
+                            + " task with its steps and enqueues every root step.")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CreateTaskRequest.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "The task was created; its steps are listed with their initial states.",
+            headers =
+                    @Header(
+                            name = "Location",
+                            description = "URL of the new task, `/v1/tasks/{task_uuid}`.",
+                            schema = @Schema(type = SchemaType.STRING)),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Task.class)))
+    @APIResponse(
+            responseCode = "400",
+            description =
+                    "The request is invalid. Codes: `malformed_json`, `invalid_request` (every"
+                            + " problem in `errors`), `context_validation_failed` (every JSON"
+                            + " Schema violation of the context in `errors`),"
+                            + " `idempotency_key_required` (template uses the `caller_provided`"
+                            + " identity strategy). Input limits (every JSON body):"
+                            + " `nul_character`, `number_out_of_range`, `json_limit_exceeded`"
+                            + " (depth, number of values, string length), `context_too_large`;"
+                            + " the offending value's JSON path is in `json_path`.")
+    @APIResponse(
+            responseCode = "404",
+            description = "No such template (code `template_not_found`).")
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "A task with the same identity already exists (code `duplicate_task`); its"
+                            + " UUID is in the extension member `existing_task_uuid`.")
+    @APIResponse(responseCode = "413", ref = ApiDocument.CONTENT_TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiDocument.UNSUPPORTED_MEDIA_TYPE)
+    @APIResponse(responseCode = "503", ref = ApiDocument.SERVICE_UNAVAILABLE)
+    public Uni<RestResponse<Task>> create(String body) {
+        CreateTaskRequest request = TaskService.read(ApiException.parseJsonBody(body));
         return tasks.createTask(request)
                 .map(
-                        view ->
-                                Response.created(
-                                                URI.create(
-                                                        "/v1/tasks/"
-                                                                + view.get("task_uuid").asText()))
-                                        .entity(JsonSupport.write(view))
+                        task ->
+                                RestResponse.ResponseBuilder.<Task>created(
+                                                URI.create("/v1/tasks/" + task.taskUuid()))
+                                        .entity(task)
                                         .build());
     }
 
     @GET
-    public Uni<String> list(
-            @QueryParam("namespace") String namespace,
-            @QueryParam("name") String name,
-            @QueryParam("status") String status,
-            @QueryParam("created_after") String createdAfter,
-            @QueryParam("created_before") String createdBefore,
-            @QueryParam("limit") Integer limit,
-            @QueryParam("offset") Integer offset) {
-        if (status != null && !STATES.contains(status)) {
-            throw ApiException.badRequest(
-                    "invalid_filter",
-                    "unknown status '" + status + "'",
-                    List.of("status must be a task state"));
-        }
+    @Tag(name = "tasks")
+    @Operation(operationId = "listTasks", summary = "List tasks, newest first")
+    @APIResponse(
+            responseCode = "200",
+            description = "One page of tasks (summary fields).",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TaskPage.class)))
+    @APIResponse(
+            responseCode = "400",
+            description =
+                    "A filter is invalid (code `invalid_filter`): unknown status, unparsable time,"
+                            + " limit or offset out of range.")
+    public Uni<TaskPage> list(
+            @Parameter(description = "Only tasks of this namespace.") @QueryParam("namespace")
+                    String namespace,
+            @Parameter(description = "Only tasks of this template name.") @QueryParam("name")
+                    String name,
+            @Parameter(
+                            description = "Only tasks in this state.",
+                            schema = @Schema(implementation = TaskState.class))
+                    @QueryParam("status")
+                    String status,
+            @Parameter(
+                            description =
+                                    "Only tasks created at or after this instant (ISO-8601 with"
+                                            + " offset).",
+                            schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+                    @QueryParam("created_after")
+                    String createdAfter,
+            @Parameter(
+                            description =
+                                    "Only tasks created before this instant (ISO-8601 with offset).",
+                            schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+                    @QueryParam("created_before")
+                    String createdBefore,
+            @Parameter(
+                            description =
+                                    "Page size (default `tasker.api.default-page-size`, 50; at most"
+                                            + " `tasker.api.max-page-size`, 500).",
+                            schema = @Schema(minimum = "1"))
+                    @QueryParam("limit")
+                    Integer limit,
+            @Parameter(description = "Number of tasks to skip.", schema = @Schema(minimum = "0"))
+                    @QueryParam("offset")
+                    Integer offset) {
+        TaskState state = state(status);
         int size = limit == null ? config.api().defaultPageSize() : limit;
         if (size < 1 || size > config.api().maxPageSize()) {
             throw ApiException.badRequest(
@@ -112,78 +199,203 @@ public class TaskResource {
                 new TaskFilter(
                         namespace,
                         name,
-                        status,
+                        state,
                         time("created_after", createdAfter),
                         time("created_before", createdBefore),
                         size + 1,
                         from);
-        return queries.listTasks(pool, filter)
-                .map(
-                        rows -> {
-                            ObjectNode out = JsonSupport.object();
-                            var items = JsonSupport.array();
-                            rows.stream().limit(size).forEach(items::add);
-                            out.set("tasks", items);
-                            ObjectNode page = out.putObject("pagination");
-                            page.put("limit", size);
-                            page.put("offset", from);
-                            page.put("count", items.size());
-                            page.put("has_more", rows.size() > size);
-                            return JsonSupport.write(out);
-                        });
+        return queries.listTasks(pool, filter).map(rows -> page(rows, size, from));
+    }
+
+    private static TaskPage page(List<TaskSummary> rows, int size, int from) {
+        // One row more than the page was read: its presence says whether a next page exists.
+        List<TaskSummary> items = rows.size() > size ? rows.subList(0, size) : rows;
+        return new TaskPage(items, new Pagination(size, from, items.size(), rows.size() > size));
     }
 
     @GET
     @Path("/{task_uuid}")
-    public Uni<String> get(@PathParam("task_uuid") String taskUuid) {
+    @Tag(name = "tasks")
+    @Operation(
+            operationId = "getTask",
+            summary = "Read a task",
+            description =
+                    "The task with its context, identity hash, execution summary and every step.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The task.",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Task.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "task_uuid is not a UUID (code `invalid_uuid`).")
+    @APIResponse(responseCode = "404", description = "No such task (code `task_not_found`).")
+    public Uni<Task> get(
+            @Parameter(description = TASK_UUID, schema = @Schema(format = "uuid"))
+                    @PathParam("task_uuid")
+                    String taskUuid) {
         UUID id = uuid("task_uuid", taskUuid);
-        return queries.findTask(pool, id)
-                .map(found -> JsonSupport.write(found.orElseThrow(() -> taskNotFound(id))));
+        return queries.findTask(pool, id).map(found -> found.orElseThrow(() -> taskNotFound(id)));
     }
 
     /** Cancels the task and its unfinished steps; 409 when it has already finished. */
     @DELETE
     @Path("/{task_uuid}")
-    public Uni<String> cancel(
-            @PathParam("task_uuid") String taskUuid,
-            @QueryParam("reason") String reason,
-            @QueryParam("actor") String actor) {
+    @Tag(name = "tasks")
+    @Operation(
+            operationId = "cancelTask",
+            summary = "Cancel a task",
+            description =
+                    "Moves the task and every step of it that has not finished to `cancelled`, in"
+                            + " one transaction. Results that arrive later for its steps are"
+                            + " discarded.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The cancelled task.",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Task.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "task_uuid is not a UUID (code `invalid_uuid`).")
+    @APIResponse(responseCode = "404", description = "No such task (code `task_not_found`).")
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "The task has already finished: complete, error, cancelled or resolved"
+                            + " manually (code `task_not_cancellable`).")
+    public Uni<Task> cancel(
+            @Parameter(description = TASK_UUID, schema = @Schema(format = "uuid"))
+                    @PathParam("task_uuid")
+                    String taskUuid,
+            @Parameter(description = "Why the task is cancelled (recorded in the transitions).")
+                    @QueryParam("reason")
+                    String reason,
+            @Parameter(
+                            description = "Who cancels it (recorded in the transitions).",
+                            schema = @Schema(defaultValue = "api"))
+                    @QueryParam("actor")
+                    String actor) {
         UUID id = uuid("task_uuid", taskUuid);
         String who = actor == null || actor.isBlank() ? "api" : actor;
-        return tasks.cancelTask(id, reason, who).map(JsonSupport::write);
+        return tasks.cancelTask(id, reason, who);
     }
 
     @PATCH
     @Path("/{task_uuid}/workflow_steps/{step_uuid}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<String> operate(
-            @PathParam("task_uuid") String taskUuid,
-            @PathParam("step_uuid") String stepUuid,
+    @Tag(name = "steps")
+    @Operation(
+            operationId = "operateWorkflowStep",
+            summary = "Operator action on a step",
+            description =
+                    "In one transaction: applies the action (recording who and why in the step's"
+                            + " transitions), resumes the task and re-evaluates it.\n\n"
+                            + "* `reset_for_retry`: a step in `error` goes back to `pending` with"
+                            + " its attempts reset, and is enqueued again when its dependencies"
+                            + " are satisfied.\n"
+                            + "* `resolve_manually`: the step is `resolved_manually`; it"
+                            + " satisfies its dependents.\n"
+                            + "* `complete_manually`: the step is `complete` with the given"
+                            + " `result`, which is handed to its dependent steps.")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = StepActionRequest.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The step after the action.",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Step.class)))
+    @APIResponse(
+            responseCode = "400",
+            description =
+                    "The request is invalid. Codes: `invalid_uuid`, `malformed_json`,"
+                            + " `invalid_request` (body is not an object), `invalid_step_action`"
+                            + " (every problem in `errors`: unknown action, missing actor or"
+                            + " reason, complete_manually without result).")
+    @APIResponse(
+            responseCode = "404",
+            description = "No such task (code `task_not_found`) or step (code `step_not_found`).")
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "The action is not allowed in the step's current state (code"
+                            + " `step_action_not_allowed`, e.g. reset_for_retry of a step that is"
+                            + " not in error), or the task has already finished (code"
+                            + " `task_not_active`).")
+    @APIResponse(responseCode = "413", ref = ApiDocument.CONTENT_TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiDocument.UNSUPPORTED_MEDIA_TYPE)
+    public Uni<Step> operate(
+            @Parameter(description = TASK_UUID, schema = @Schema(format = "uuid"))
+                    @PathParam("task_uuid")
+                    String taskUuid,
+            @Parameter(description = STEP_UUID, schema = @Schema(format = "uuid"))
+                    @PathParam("step_uuid")
+                    String stepUuid,
             String body) {
         UUID id = uuid("task_uuid", taskUuid);
         UUID step = uuid("step_uuid", stepUuid);
-        JsonNode request = ApiException.parseJsonBody(body);
-        return steps.operate(id, step, request).map(JsonSupport::write);
+        StepActionRequest request = StepOperations.read(ApiException.parseJsonBody(body));
+        return steps.operate(id, step, request);
     }
 
     @GET
     @Path("/{task_uuid}/workflow_steps")
-    public Uni<String> steps(@PathParam("task_uuid") String taskUuid) {
+    @Tag(name = "steps")
+    @Operation(operationId = "listWorkflowSteps", summary = "List the steps of a task")
+    @APIResponse(
+            responseCode = "200",
+            description = "Every step of the task, in template order.",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = StepList.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "task_uuid is not a UUID (code `invalid_uuid`).")
+    @APIResponse(responseCode = "404", description = "No such task (code `task_not_found`).")
+    public Uni<StepList> steps(
+            @Parameter(description = TASK_UUID, schema = @Schema(format = "uuid"))
+                    @PathParam("task_uuid")
+                    String taskUuid) {
         UUID id = uuid("task_uuid", taskUuid);
-        return requireTask(id)
-                .chain(() -> queries.listSteps(pool, id, null))
-                .map(
-                        steps -> {
-                            ObjectNode out = JsonSupport.object();
-                            out.set("workflow_steps", steps);
-                            return JsonSupport.write(out);
-                        });
+        return requireTask(id).chain(() -> queries.listSteps(pool, id, null)).map(StepList::new);
     }
 
     @GET
     @Path("/{task_uuid}/workflow_steps/{step_uuid}")
-    public Uni<String> step(
-            @PathParam("task_uuid") String taskUuid, @PathParam("step_uuid") String stepUuid) {
+    @Tag(name = "steps")
+    @Operation(operationId = "getWorkflowStep", summary = "Read one step of a task")
+    @APIResponse(
+            responseCode = "200",
+            description = "The step, with its attempt history.",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Step.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "task_uuid or step_uuid is not a UUID (code `invalid_uuid`).")
+    @APIResponse(
+            responseCode = "404",
+            description =
+                    "No such task (code `task_not_found`) or the task has no such step (code"
+                            + " `step_not_found`).")
+    public Uni<Step> step(
+            @Parameter(description = TASK_UUID, schema = @Schema(format = "uuid"))
+                    @PathParam("task_uuid")
+                    String taskUuid,
+            @Parameter(description = STEP_UUID, schema = @Schema(format = "uuid"))
+                    @PathParam("step_uuid")
+                    String stepUuid) {
         UUID id = uuid("task_uuid", taskUuid);
         UUID step = uuid("step_uuid", stepUuid);
         return requireTask(id)
@@ -195,17 +407,36 @@ public class TaskResource {
                                         "step_not_found",
                                         "task " + id + " has no workflow step " + step);
                             }
-                            return JsonSupport.write(steps.get(0));
+                            return steps.get(0);
                         });
     }
 
     @GET
     @Path("/{task_uuid}/transitions")
-    public Uni<String> transitions(@PathParam("task_uuid") String taskUuid) {
+    @Tag(name = "tasks")
+    @Operation(
+            operationId = "listTransitions",
+            summary = "Audit trail of a task",
+            description =
+                    "Every state transition of the task and of its steps, with reasons and"
+                            + " metadata.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The transitions, oldest first.",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Transitions.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "task_uuid is not a UUID (code `invalid_uuid`).")
+    @APIResponse(responseCode = "404", description = "No such task (code `task_not_found`).")
+    public Uni<Transitions> transitions(
+            @Parameter(description = TASK_UUID, schema = @Schema(format = "uuid"))
+                    @PathParam("task_uuid")
+                    String taskUuid) {
         UUID id = uuid("task_uuid", taskUuid);
-        return requireTask(id)
-                .chain(() -> queries.listTransitions(pool, id))
-                .map(JsonSupport::write);
+        return requireTask(id).chain(() -> queries.listTransitions(pool, id));
     }
 
     private Uni<Void> requireTask(UUID id) {
@@ -221,6 +452,20 @@ public class TaskResource {
 
     private static ApiException taskNotFound(UUID id) {
         return ApiException.notFound("task_not_found", "no task " + id);
+    }
+
+    private static TaskState state(String status) {
+        if (status == null) {
+            return null;
+        }
+        try {
+            return TaskState.fromWire(status);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(
+                    "invalid_filter",
+                    "unknown status '" + status + "'",
+                    List.of("status must be a task state"));
+        }
     }
 
     static UUID uuid(String name, String value) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import io.tasker.messages.JsonSupport;
 import io.tasker.messages.QueueNames;
+import io.tasker.messages.api.CreateTaskRequest;
+import io.tasker.messages.api.Task;
 import io.tasker.orchestrator.config.OrchestratorConfig;
 import io.tasker.orchestrator.metrics.LifecycleMetrics;
 import io.tasker.orchestrator.queue.NamespaceBacklog;
@@ -83,23 +85,11 @@ public class TaskService {
         this.queries = queries;
     }
 
-    /** A checked creation request. */
-    record CreateRequest(
-            String namespace,
-            String name,
-            String version,
-            JsonNode context,
-            String idempotencyKey,
-            int priority,
-            String initiator,
-            String sourceSystem,
-            String reason,
-            JsonNode tags,
-            UUID correlationId) {}
-
-    /** Creates a task and enqueues its root steps; returns the task view. */
-    public Uni<JsonNode> createTask(JsonNode body) {
-        CreateRequest request = check(body);
+    /**
+     * Creates a task and enqueues its root steps; returns the task view. The request is one that
+     * {@link #read} checked: context, priority and tags are filled in.
+     */
+    public Uni<Task> createTask(CreateTaskRequest request) {
         backlog.requireCapacity(request.namespace());
         String contextJson = sizeCheckedJson(request.context());
         return templates
@@ -108,8 +98,8 @@ public class TaskService {
                 .chain(template -> create(template, request, contextJson));
     }
 
-    private Uni<JsonNode> create(
-            StoredTemplate template, CreateRequest request, String contextJson) {
+    private Uni<Task> create(
+            StoredTemplate template, CreateTaskRequest request, String contextJson) {
         String identity = identityHash(template, request);
         NewTask task =
                 new NewTask(
@@ -123,14 +113,14 @@ public class TaskService {
                         request.initiator(),
                         request.sourceSystem(),
                         request.reason(),
-                        request.tags());
+                        JsonSupport.MAPPER.valueToTree(request.tags()));
         // One connection for the insert and the read-back: a busy pool can then only refuse the
         // request before anything is written (503), never answer an error for a task it created.
         return pool.withConnection(connection -> insertAndRead(connection, template, task))
                 .map(found -> found.orElseThrow());
     }
 
-    private Uni<Optional<JsonNode>> insertAndRead(
+    private Uni<Optional<Task>> insertAndRead(
             SqlConnection connection, StoredTemplate template, NewTask task) {
         // One statement, so one implicit transaction: the function writes task, steps, edges,
         // transitions and the root messages atomically without a BEGIN/COMMIT round trip each.
@@ -177,7 +167,7 @@ public class TaskService {
      * Cancels a task and every step of it not yet finished; returns the task view. Results that
      * arrive later for its steps are discarded by the SQL functions.
      */
-    public Uni<JsonNode> cancelTask(UUID taskUuid, String reason, String actor) {
+    public Uni<Task> cancelTask(UUID taskUuid, String reason, String actor) {
         return pool.withTransaction(
                         tx ->
                                 tx.preparedQuery(CANCEL)
@@ -240,7 +230,7 @@ public class TaskService {
                 && String.valueOf(pg.getMessage()).contains("identity_hash");
     }
 
-    static String identityHash(StoredTemplate template, CreateRequest request) {
+    static String identityHash(StoredTemplate template, CreateTaskRequest request) {
         String strategy = template.identityStrategy();
         if ("always_unique".equals(strategy)) {
             return JsonSupport.sha256Hex(template.namedTaskUuid() + ":unique:" + UUID.randomUUID());
@@ -263,8 +253,11 @@ public class TaskService {
                 template.namedTaskUuid() + ":context:" + JsonSupport.canonical(request.context()));
     }
 
-    /** Checks the request body, listing every problem at once. */
-    static CreateRequest check(JsonNode body) {
+    /**
+     * Maps a parsed request body to the creation request, listing every problem at once (400 {@code
+     * invalid_request}); fills in the defaults (empty context and tags, priority 0).
+     */
+    public static CreateTaskRequest read(JsonNode body) {
         List<String> problems = new ArrayList<>();
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest(
@@ -307,20 +300,21 @@ public class TaskService {
                 priority = p.asInt();
             }
         }
-        JsonNode tags = body.get("tags");
-        if (tags != null && !tags.isNull()) {
-            if (!tags.isArray()) {
+        List<String> tags = new ArrayList<>();
+        JsonNode tagNode = body.get("tags");
+        if (tagNode != null && !tagNode.isNull()) {
+            if (!tagNode.isArray()) {
                 problems.add("tags must be a list of strings");
             } else {
-                tags.forEach(
+                tagNode.forEach(
                         t -> {
                             if (!t.isTextual()) {
                                 problems.add("tags must be a list of strings");
+                            } else {
+                                tags.add(t.textValue());
                             }
                         });
             }
-        } else {
-            tags = JsonSupport.array();
         }
         UUID correlation = null;
         String c = optionalText(body, "correlation_id", problems);
@@ -340,7 +334,7 @@ public class TaskService {
                     "the task request has " + problems.size() + " problem(s)",
                     problems);
         }
-        return new CreateRequest(
+        return new CreateTaskRequest(
                 namespace,
                 name,
                 version,
@@ -350,7 +344,7 @@ public class TaskService {
                 initiator,
                 source,
                 reason,
-                tags,
+                List.copyOf(tags),
                 correlation);
     }
 

@@ -1,9 +1,11 @@
 package io.tasker.orchestrator.template;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
-import io.tasker.messages.JsonSupport;
+import io.tasker.messages.api.Template;
+import io.tasker.messages.api.TemplateList;
+import io.tasker.messages.api.TemplateRegistration;
+import io.tasker.messages.api.TemplateSummary;
+import io.tasker.orchestrator.rest.ApiDocument;
 import io.tasker.orchestrator.template.TemplateRepository.StoredTemplate;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -15,13 +17,27 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.OffsetDateTime;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** Registers and reads task templates: {@code /v1/templates}. */
 @Path("/v1/templates")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "templates")
 public class TemplateResource {
+
+    private static final String TEMPLATE_DOCUMENT =
+            "A task template (namespace, name, version, steps, ...), validated on registration.";
 
     private final TemplateService templates;
 
@@ -38,17 +54,101 @@ public class TemplateResource {
         "text/x-yaml",
         MediaType.TEXT_PLAIN
     })
-    public Uni<Response> register(
-            String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
+    @Operation(
+            operationId = "registerTemplate",
+            summary = "Register a template version",
+            description =
+                    "Validates and stores a template version, creating its namespace and worker"
+                            + " queue. The body is read as YAML for `application/yaml`,"
+                            + " `application/x-yaml`, `text/yaml` and `text/x-yaml`, and as JSON"
+                            + " for `application/json` and `text/plain`. Registering identical"
+                            + " content again is a no-op (200, `created: false`); different"
+                            + " content under an existing version is a conflict: versions are"
+                            + " immutable.")
+    @RequestBody(
+            required = true,
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema =
+                                @Schema(type = SchemaType.OBJECT, description = TEMPLATE_DOCUMENT)),
+                @Content(
+                        mediaType = "application/yaml",
+                        schema =
+                                @Schema(type = SchemaType.OBJECT, description = TEMPLATE_DOCUMENT)),
+                @Content(
+                        mediaType = "application/x-yaml",
+                        schema =
+                                @Schema(type = SchemaType.OBJECT, description = TEMPLATE_DOCUMENT)),
+                @Content(
+                        mediaType = "text/yaml",
+                        schema =
+                                @Schema(type = SchemaType.OBJECT, description = TEMPLATE_DOCUMENT)),
+                @Content(
+                        mediaType = "text/x-yaml",
+                        schema =
+                                @Schema(type = SchemaType.OBJECT, description = TEMPLATE_DOCUMENT)),
+                @Content(
+                        mediaType = MediaType.TEXT_PLAIN,
+                        schema = @Schema(type = SchemaType.OBJECT, description = TEMPLATE_DOCUMENT))
+            })
+    @APIResponse(
+            responseCode = "200",
+            description =
+                    "Identical content was already registered under this version (`created` is"
+                            + " false).",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TemplateRegistration.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "The version was registered (`created` is true).",
+            headers =
+                    @Header(
+                            name = "Location",
+                            description =
+                                    "URL of the version, `/v1/templates/{namespace}/{name}/{version}`.",
+                            schema = @Schema(type = SchemaType.STRING)),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TemplateRegistration.class)))
+    @APIResponse(
+            responseCode = "400",
+            description =
+                    "The body cannot be parsed (code `malformed_template`) or the template is"
+                            + " invalid (code `invalid_template`, every problem in `errors`:"
+                            + " unknown fields, bad namespace/name/version format, unknown"
+                            + " dependency, cycle, duplicate step name, retry values out of range,"
+                            + " invalid input_schema, an input_schema `$ref` leaving the schema, a"
+                            + " `tasker.templates.limits.*` limit passed). A YAML alias or a YAML"
+                            + " document nested too deep is a `malformed_template`.")
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "The version is already registered with different content (code"
+                            + " `template_version_conflict`); the stored version's id is in the"
+                            + " extension member `named_task_uuid`.")
+    @APIResponse(
+            responseCode = "413",
+            description =
+                    "The body is larger than `tasker.api.max-body-bytes` (code `body_too_large`)"
+                            + " or than `tasker.templates.limits.max-template-bytes` (code"
+                            + " `template_too_large`); it was not parsed.")
+    @APIResponse(responseCode = "415", ref = ApiDocument.UNSUPPORTED_MEDIA_TYPE)
+    public Uni<RestResponse<TemplateRegistration>> register(
+            String body,
+            @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
         return templates
                 .register(body, TemplateDocuments.isYamlMediaType(contentType))
                 .map(
                         r -> {
                             StoredTemplate t = r.template();
-                            ObjectNode view = view(t, true);
-                            view.put("created", r.created());
+                            TemplateRegistration view =
+                                    TemplateRegistration.of(detail(t), r.created());
                             if (r.created()) {
-                                return Response.created(
+                                return RestResponse.ResponseBuilder.<TemplateRegistration>created(
                                                 URI.create(
                                                         "/v1/templates/"
                                                                 + t.namespace()
@@ -56,51 +156,80 @@ public class TemplateResource {
                                                                 + t.name()
                                                                 + "/"
                                                                 + t.version()))
-                                        .entity(JsonSupport.write(view))
+                                        .entity(view)
                                         .build();
                             }
-                            return Response.ok(JsonSupport.write(view)).build();
+                            return RestResponse.ok(view);
                         });
     }
 
     @GET
-    public Uni<String> list(@QueryParam("namespace") String namespace) {
+    @Operation(operationId = "listTemplates", summary = "List registered template versions")
+    @APIResponse(
+            responseCode = "200",
+            description = "Every registered version (summary fields, without the template body).",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TemplateList.class)))
+    public Uni<TemplateList> list(
+            @Parameter(description = "Only versions of this namespace.") @QueryParam("namespace")
+                    String namespace) {
         return templates
                 .list(namespace)
                 .map(
-                        list -> {
-                            ArrayNode items = JsonSupport.array();
-                            list.forEach(t -> items.add(view(t, false)));
-                            ObjectNode out = JsonSupport.object();
-                            out.set("templates", items);
-                            out.put("count", list.size());
-                            return JsonSupport.write(out);
-                        });
+                        list ->
+                                TemplateList.of(
+                                        list.stream().map(TemplateResource::summary).toList()));
     }
 
     @GET
     @Path("/{namespace}/{name}/{version}")
-    public Uni<String> get(
-            @PathParam("namespace") String namespace,
-            @PathParam("name") String name,
-            @PathParam("version") String version) {
-        return templates.get(namespace, name, version).map(t -> JsonSupport.write(view(t, true)));
+    @Operation(operationId = "getTemplate", summary = "Read one template version")
+    @APIResponse(
+            responseCode = "200",
+            description = "The version with the stored template (every default filled in).",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Template.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such template version (code `template_not_found`).")
+    public Uni<Template> get(
+            @Parameter(description = "The template's namespace.") @PathParam("namespace")
+                    String namespace,
+            @Parameter(description = "The template's name.") @PathParam("name") String name,
+            @Parameter(description = "MAJOR.MINOR.PATCH", example = "1.0.0") @PathParam("version")
+                    String version) {
+        return templates.get(namespace, name, version).map(TemplateResource::detail);
     }
 
-    static ObjectNode view(StoredTemplate t, boolean full) {
-        ObjectNode out = JsonSupport.object();
-        out.put("named_task_uuid", t.namedTaskUuid().toString());
-        out.put("namespace", t.namespace());
-        out.put("name", t.name());
-        out.put("version", t.version());
-        out.put("description", t.configuration().path("description").asText(""));
-        out.put("identity_strategy", t.identityStrategy());
-        out.put("content_hash", t.contentHash());
-        out.put("created_at", t.createdAt());
-        out.put("step_count", t.configuration().path("steps").size());
-        if (full) {
-            out.set("template", t.configuration());
-        }
-        return out;
+    static TemplateSummary summary(StoredTemplate t) {
+        return new TemplateSummary(
+                t.namedTaskUuid(),
+                t.namespace(),
+                t.name(),
+                t.version(),
+                t.configuration().path("description").asText(""),
+                t.identityStrategy(),
+                t.contentHash(),
+                OffsetDateTime.parse(t.createdAt()),
+                t.configuration().path("steps").size());
+    }
+
+    static Template detail(StoredTemplate t) {
+        TemplateSummary s = summary(t);
+        return new Template(
+                s.namedTaskUuid(),
+                s.namespace(),
+                s.name(),
+                s.version(),
+                s.description(),
+                s.identityStrategy(),
+                s.contentHash(),
+                s.createdAt(),
+                s.stepCount(),
+                t.configuration());
     }
 }

@@ -31,6 +31,7 @@ public class TemplateSchemaResource {
     @GET
     @Produces({SCHEMA_JSON, MediaType.APPLICATION_JSON})
     @Operation(
+            operationId = "getTemplateSchema",
             summary = "The template format as a JSON Schema",
             description =
                     "JSON Schema 2020-12 of a template document, with the configured"

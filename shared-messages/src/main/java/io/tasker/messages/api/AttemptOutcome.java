@@ -9,7 +9,15 @@ public enum AttemptOutcome {
     RETRYABLE_FAILURE("retryable_failure"),
     PERMANENT_FAILURE("permanent_failure"),
     LEASE_EXPIRED("lease_expired"),
-    REJECTED_LATE("rejected_late");
+    REJECTED_LATE("rejected_late"),
+    /** The task was cancelled while the attempt ran. */
+    CANCELLED("cancelled"),
+    /** The staleness sweep failed the task while the attempt ran. */
+    TASK_STALE("task_stale"),
+    /** An operator resolved the step while the attempt ran. */
+    RESOLVED_MANUALLY("resolved_manually"),
+    /** An operator completed the step while the attempt ran. */
+    COMPLETED_MANUALLY("completed_manually");
 
     private final String wire;
 

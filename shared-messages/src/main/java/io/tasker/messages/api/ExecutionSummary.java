@@ -2,6 +2,7 @@ package io.tasker.messages.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Step counts of a task and what they mean for it, as {@code tasker.task_execution_summary}
@@ -19,5 +20,16 @@ public record ExecutionSummary(
         @JsonProperty("cancelled_steps") int cancelledSteps,
         @JsonProperty("ready_steps") int readySteps,
         @JsonProperty("blocked_steps") int blockedSteps,
-        @JsonProperty("execution_status") String executionStatus,
-        @JsonProperty("health_status") String healthStatus) {}
+        @JsonProperty("execution_status")
+                @Schema(
+                        enumeration = {
+                            "all_complete",
+                            "blocked_by_failures",
+                            "has_ready_steps",
+                            "processing",
+                            "waiting_for_retry",
+                            "waiting_for_dependencies"
+                        })
+                String executionStatus,
+        @JsonProperty("health_status") @Schema(enumeration = {"healthy", "degraded", "blocked"})
+                String healthStatus) {}

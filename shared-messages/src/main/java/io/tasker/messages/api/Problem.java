@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * An RFC 9457 problem document ({@code application/problem+json}), the body of every error: the
@@ -23,6 +24,14 @@ import java.util.Set;
  * max_body_bytes}.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
+@Schema(
+        description =
+                "RFC 9457 problem details (application/problem+json) with a stable `code`, whether"
+                        + " retrying may succeed, every problem in `errors`, and extension members"
+                        + " such as `existing_task_uuid`, `named_task_uuid`, `json_path`,"
+                        + " `max_body_bytes`.",
+        additionalProperties = Schema.True.class,
+        requiredProperties = {"type", "title", "status", "detail", "instance", "code", "retryable"})
 @JsonPropertyOrder({"type", "title", "status", "detail", "instance", "code", "retryable", "errors"})
 public record Problem(
         @JsonProperty("type") String type,

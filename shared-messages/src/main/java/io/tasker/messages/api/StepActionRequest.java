@@ -3,6 +3,7 @@ package io.tasker.messages.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The body of {@code PATCH /v1/tasks/{task_uuid}/workflow_steps/{step_uuid}}: an operator's action
@@ -11,11 +12,17 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code resolved_by} in place of {@code actor}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(requiredProperties = {"action", "actor", "reason"})
 public record StepActionRequest(
         @JsonProperty("action") StepAction action,
         @JsonProperty("actor") String actor,
         @JsonProperty("reason") String reason,
-        @JsonProperty("result") JsonNode result) {
+        @JsonProperty("result")
+                @Schema(
+                        description =
+                                "Required with complete_manually: the step result (any JSON)"
+                                        + " handed to dependent steps.")
+                JsonNode result) {
 
     public static StepActionRequest resetForRetry(String actor, String reason) {
         return new StepActionRequest(StepAction.RESET_FOR_RETRY, actor, reason, null);

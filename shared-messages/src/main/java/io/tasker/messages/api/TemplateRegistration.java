@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The answer of {@code POST /v1/templates}: the stored version, and whether this call registered it
@@ -17,7 +18,9 @@ public record TemplateRegistration(
         @JsonProperty("name") String name,
         @JsonProperty("version") String version,
         @JsonProperty("description") String description,
-        @JsonProperty("identity_strategy") String identityStrategy,
+        @JsonProperty("identity_strategy")
+                @Schema(enumeration = {"strict", "caller_provided", "always_unique"})
+                String identityStrategy,
         @JsonProperty("content_hash") String contentHash,
         @JsonProperty("created_at") @WireTimestamp OffsetDateTime createdAt,
         @JsonProperty("step_count") int stepCount,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A registered template version as listed: identity strategy (strict, caller_provided or
@@ -16,7 +17,9 @@ public record TemplateSummary(
         @JsonProperty("name") String name,
         @JsonProperty("version") String version,
         @JsonProperty("description") String description,
-        @JsonProperty("identity_strategy") String identityStrategy,
+        @JsonProperty("identity_strategy")
+                @Schema(enumeration = {"strict", "caller_provided", "always_unique"})
+                String identityStrategy,
         @JsonProperty("content_hash") String contentHash,
         @JsonProperty("created_at") @WireTimestamp OffsetDateTime createdAt,
         @JsonProperty("step_count") int stepCount) {}

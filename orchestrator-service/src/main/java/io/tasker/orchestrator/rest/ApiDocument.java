@@ -1,0 +1,130 @@
+package io.tasker.orchestrator.rest;
+
+import io.tasker.messages.api.Problem;
+import jakarta.ws.rs.core.Application;
+import org.eclipse.microprofile.openapi.annotations.Components;
+import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.info.Info;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * The head of the served OpenAPI document ({@code /q/openapi}) and the error answers every
+ * operation shares. The operations themselves come from the annotated resources and their bodies
+ * from the records in {@code io.tasker.messages.api}: there is no hand-written document.
+ */
+@OpenAPIDefinition(
+        info =
+                @Info(
+                        title = "Tasker orchestrator API",
+                        version = "0.1.0",
+                        description =
+                                "The orchestrator's HTTP API: register versioned task templates,"
+                                        + " create and inspect tasks and their workflow steps,"
+                                        + " operate on steps, look at queue depth and work the"
+                                        + " dead-letter queue.\n\n"
+                                        + "Bodies are JSON with snake_case fields. Every error is"
+                                        + " an RFC 9457 problem document served as"
+                                        + " `application/problem+json` (schema `Problem`) with a"
+                                        + " stable machine-readable `code`.\n\n"
+                                        + "This document is generated from the resources and the"
+                                        + " records they exchange; OpenApiDocumentTest checks"
+                                        + " that it describes every endpoint they serve."),
+        tags = {
+            @Tag(
+                    name = "tasks",
+                    description = "Create, list, read and cancel tasks; their transitions."),
+            @Tag(
+                    name = "steps",
+                    description = "The workflow steps of a task and operator actions on them."),
+            @Tag(name = "templates", description = "Versioned task templates (YAML or JSON)."),
+            @Tag(name = "queues", description = "Depth and age of the pgmq queues."),
+            @Tag(
+                    name = "dlq",
+                    description =
+                            "Dead-letter queue of stale tasks, for investigation and resolution.")
+        },
+        components =
+                @Components(
+                        responses = {
+                            @APIResponse(
+                                    name = ApiDocument.CONTENT_TOO_LARGE,
+                                    description =
+                                            "The body is larger than `tasker.api.max-body-bytes`"
+                                                    + " (code `body_too_large`; the limit is in"
+                                                    + " the extension member `max_body_bytes`)."
+                                                    + " Refused before the body is read.",
+                                    content =
+                                            @Content(
+                                                    mediaType = ProblemMapper.PROBLEM_JSON,
+                                                    schema =
+                                                            @Schema(
+                                                                    implementation =
+                                                                            Problem.class))),
+                            @APIResponse(
+                                    name = ApiDocument.UNSUPPORTED_MEDIA_TYPE,
+                                    description =
+                                            "The Content-Type of the body is not accepted here"
+                                                    + " (code `unsupported_media_type`).",
+                                    content =
+                                            @Content(
+                                                    mediaType = ProblemMapper.PROBLEM_JSON,
+                                                    schema =
+                                                            @Schema(
+                                                                    implementation =
+                                                                            Problem.class))),
+                            @APIResponse(
+                                    name = ApiDocument.SERVICE_UNAVAILABLE,
+                                    description =
+                                            "Overloaded: the namespace's queue holds more than"
+                                                    + " `tasker.api.max-namespace-backlog` messages"
+                                                    + " (code `namespace_backlog_exceeded`), or"
+                                                    + " every database connection is busy (code"
+                                                    + " `database_busy`). `retryable` is true;"
+                                                    + " retry after the `Retry-After` header's"
+                                                    + " seconds. Nothing was written.",
+                                    headers =
+                                            @Header(
+                                                    name = "Retry-After",
+                                                    description =
+                                                            "Seconds to wait before retrying.",
+                                                    schema =
+                                                            @Schema(
+                                                                    type =
+                                                                            org.eclipse.microprofile
+                                                                                    .openapi
+                                                                                    .annotations
+                                                                                    .enums
+                                                                                    .SchemaType
+                                                                                    .INTEGER)),
+                                    content =
+                                            @Content(
+                                                    mediaType = ProblemMapper.PROBLEM_JSON,
+                                                    schema =
+                                                            @Schema(
+                                                                    implementation =
+                                                                            Problem.class))),
+                            @APIResponse(
+                                    name = ApiDocument.INTERNAL_ERROR,
+                                    description =
+                                            "Unexpected failure (code `internal_error`,"
+                                                    + " `retryable` true); details are in the"
+                                                    + " orchestrator log.",
+                                    content =
+                                            @Content(
+                                                    mediaType = ProblemMapper.PROBLEM_JSON,
+                                                    schema =
+                                                            @Schema(
+                                                                    implementation =
+                                                                            Problem.class)))
+                        }))
+public class ApiDocument extends Application {
+
+    public static final String CONTENT_TOO_LARGE = "ContentTooLarge";
+    public static final String UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaType";
+    public static final String SERVICE_UNAVAILABLE = "ServiceUnavailable";
+    public static final String INTERNAL_ERROR = "InternalError";
+}
