@@ -2,6 +2,7 @@ package io.tasker.migrations;
 
 import static io.tasker.migrations.Sql.queryList;
 import static io.tasker.migrations.Sql.queryOne;
+import static io.tasker.migrations.Sql.sqlStateOf;
 import static io.tasker.migrations.Sql.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -219,9 +220,7 @@ class AttemptsAndHistoryTest {
         assertThat(taskState(running)).isEqualTo("steps_in_process");
         assertThat(purge(10000)).isZero();
         for (int outOfRange : new int[] {0, 10001}) {
-            assertThatThrownBy(() -> purge(outOfRange))
-                    .extracting(e -> ((SQLException) e).getSQLState())
-                    .isEqualTo("22023");
+            sqlStateOf(() -> purge(outOfRange)).isEqualTo("22023");
         }
         // The setting does not outlive the purge's transaction.
         assertRefused(TASK_DELETE, "DELETE FROM tasker.tasks WHERE task_uuid = ?", recent);

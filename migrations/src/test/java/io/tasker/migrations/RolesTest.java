@@ -1,9 +1,9 @@
 package io.tasker.migrations;
 
 import static io.tasker.migrations.Sql.queryOne;
+import static io.tasker.migrations.Sql.sqlStateOf;
 import static io.tasker.migrations.Sql.update;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tasker.testsupport.TestDatabase;
 import java.sql.Connection;
@@ -285,12 +285,7 @@ class RolesTest {
     void a_poison_message_is_archived_by_the_worker() throws SQLException {
         UUID task = createTask(admin);
         UUID first = stepUuid(task, "first");
-        long msgId =
-                queryOne(
-                        admin,
-                        "SELECT msg_id FROM pgmq.q_" + QUEUE + " WHERE message->>'step_uuid' = ?",
-                        Long.class,
-                        first.toString());
+        long msgId = Workflows.newestMessage(admin, QUEUE, first);
         assertThat(
                         queryOne(
                                 worker,
@@ -356,12 +351,7 @@ class RolesTest {
                                 task))
                 .isEqualTo("steps_in_process");
         UUID first = stepUuid(task, "first");
-        long msgId =
-                queryOne(
-                        admin,
-                        "SELECT msg_id FROM pgmq.q_" + QUEUE + " WHERE message->>'step_uuid' = ?",
-                        Long.class,
-                        first.toString());
+        long msgId = Workflows.newestMessage(admin, QUEUE, first);
         String claim =
                 queryOne(
                         worker,
@@ -407,10 +397,7 @@ class RolesTest {
     // --- helpers -----------------------------------------------------------------------------
 
     private static void assertNoPrivilege(ThrowingCallable call) {
-        assertThatThrownBy(call)
-                .isInstanceOf(SQLException.class)
-                .extracting(e -> ((SQLException) e).getSQLState())
-                .isEqualTo(INSUFFICIENT_PRIVILEGE);
+        sqlStateOf(call).isEqualTo(INSUFFICIENT_PRIVILEGE);
     }
 
     private static UUID createTask(Connection c) throws SQLException {

@@ -1,11 +1,16 @@
 package io.tasker.migrations;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.AbstractStringAssert;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /** Plain JDBC helpers for the SQL tests: one statement, positional arguments. */
 final class Sql {
@@ -42,6 +47,14 @@ final class Sql {
         try (PreparedStatement ps = prepare(c, sql, args)) {
             ps.execute();
         }
+    }
+
+    /** Asserts that {@code call} fails with an SQLException; the assertion goes on its SQLSTATE. */
+    static AbstractStringAssert<?> sqlStateOf(ThrowingCallable call) {
+        return assertThatThrownBy(call)
+                .isInstanceOf(SQLException.class)
+                .extracting(
+                        e -> ((SQLException) e).getSQLState(), InstanceOfAssertFactories.STRING);
     }
 
     private static PreparedStatement prepare(Connection c, String sql, Object... args)

@@ -2,6 +2,7 @@ package io.tasker.migrations;
 
 import static io.tasker.migrations.Sql.queryList;
 import static io.tasker.migrations.Sql.queryOne;
+import static io.tasker.migrations.Sql.sqlStateOf;
 import static io.tasker.migrations.Sql.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -131,7 +132,7 @@ class WorkerFencingTest {
                                 firstToken))
                 .isTrue();
         for (int outOfRange : new int[] {0, 86401}) {
-            assertThatThrownBy(
+            sqlStateOf(
                             () ->
                                     queryOne(
                                             worker,
@@ -140,7 +141,6 @@ class WorkerFencingTest {
                                             first,
                                             firstToken,
                                             outOfRange))
-                    .extracting(e -> ((SQLException) e).getSQLState())
                     .isEqualTo("22023");
         }
 
@@ -203,17 +203,7 @@ class WorkerFencingTest {
         UUID b = step(createTask(templateB));
         long messageOfA = messageId(QUEUE_A, a);
         // A's message does not name B's step.
-        assertThatThrownBy(
-                        () ->
-                                queryOne(
-                                        worker,
-                                        "SELECT tasker.claim_step(?::uuid, 'w', 5, ?::text, ?::bigint)::text",
-                                        String.class,
-                                        b,
-                                        QUEUE_A,
-                                        messageOfA))
-                .extracting(e -> ((SQLException) e).getSQLState())
-                .isEqualTo("22023");
+        sqlStateOf(() -> Workflows.claim(worker, b, "w", QUEUE_A, messageOfA)).isEqualTo("22023");
         // A message in A's queue that names B's step does not claim it.
         long forged =
                 queryOne(
@@ -222,16 +212,7 @@ class WorkerFencingTest {
                         Long.class,
                         QUEUE_A,
                         b.toString());
-        assertThatThrownBy(
-                        () ->
-                                queryOne(
-                                        worker,
-                                        "SELECT tasker.claim_step(?::uuid, 'w', 5, ?::text, ?::bigint)::text",
-                                        String.class,
-                                        b,
-                                        QUEUE_A,
-                                        forged))
-                .extracting(e -> ((SQLException) e).getSQLState())
+        sqlStateOf(() -> Workflows.claim(worker, b, "w", QUEUE_A, forged))
                 .isEqualTo(INSUFFICIENT_PRIVILEGE);
         // An id that is no message of the queue claims nothing.
         assertThat(
@@ -298,9 +279,7 @@ class WorkerFencingTest {
                         "SELECT msg_id FROM pgmq.q_" + RESULTS + " WHERE message->>'step_uuid' = ?",
                         Long.class,
                         reported.toString());
-        assertThatThrownBy(() -> archive(worker, RESULTS, notice))
-                .extracting(e -> ((SQLException) e).getSQLState())
-                .isEqualTo(INSUFFICIENT_PRIVILEGE);
+        sqlStateOf(() -> archive(worker, RESULTS, notice)).isEqualTo(INSUFFICIENT_PRIVILEGE);
         assertThat(noticeCount(reported)).isEqualTo(1);
         assertThat(archive(admin, RESULTS, notice)).isFalse();
         assertThat(noticeCount(reported)).isZero();
@@ -426,10 +405,7 @@ class WorkerFencingTest {
     // --- helpers -----------------------------------------------------------------------------
 
     private static void assertRefused(Connection c, String sql, Object... args) {
-        assertThatThrownBy(() -> queryOne(c, sql, String.class, args))
-                .isInstanceOf(SQLException.class)
-                .extracting(e -> ((SQLException) e).getSQLState())
-                .isEqualTo(INSUFFICIENT_PRIVILEGE);
+        sqlStateOf(() -> queryOne(c, sql, String.class, args)).isEqualTo(INSUFFICIENT_PRIVILEGE);
     }
 
     private static UUID createTask(UUID template) throws SQLException {

@@ -80,6 +80,14 @@ final class Workflows {
      */
     static String claim(Connection admin, Connection c, UUID step, String worker, String queue)
             throws SQLException {
+        return claim(c, step, worker, queue, newestMessage(admin, queue, step));
+    }
+
+    /**
+     * Claims {@code step} through message {@code msgId} of {@code queue}; the claim's JSON text.
+     */
+    static String claim(Connection c, UUID step, String worker, String queue, Long msgId)
+            throws SQLException {
         return queryOne(
                 c,
                 "SELECT tasker.claim_step(?::uuid, ?::text, 5, ?::text, ?::bigint)::text",
@@ -87,7 +95,7 @@ final class Workflows {
                 step,
                 worker,
                 queue,
-                newestMessage(admin, queue, step));
+                msgId);
     }
 
     static String claim(Connection c, UUID step, String worker, String queue) throws SQLException {
