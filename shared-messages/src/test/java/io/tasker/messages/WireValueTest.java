@@ -1,0 +1,127 @@
+package io.tasker.messages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tasker.messages.api.AttemptOutcome;
+import io.tasker.messages.api.DlqResolutionStatus;
+import io.tasker.messages.api.StepAction;
+import io.tasker.messages.protocol.ClaimStatus;
+import io.tasker.messages.protocol.NoticeOutcome;
+import io.tasker.messages.protocol.StepOutcome;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class WireValueTest {
+
+    /** A mapper with no modules and default settings, as a client might have. */
+    private static final ObjectMapper PLAIN = new ObjectMapper();
+
+    /** Every wire enum with the values the database, the API and the schemas carry. */
+    static Stream<Arguments> enums() {
+        return Stream.of(
+                Arguments.of(
+                        TaskState.class,
+                        List.of(
+                                "pending",
+                                "initializing",
+                                "enqueuing_steps",
+                                "steps_in_process",
+                                "evaluating_results",
+                                "waiting_for_dependencies",
+                                "waiting_for_retry",
+                                "blocked_by_failures",
+                                "complete",
+                                "error",
+                                "cancelled",
+                                "resolved_manually")),
+                Arguments.of(
+                        StepState.class,
+                        List.of(
+                                "pending",
+                                "enqueued",
+                                "in_progress",
+                                "enqueued_for_orchestration",
+                                "enqueued_as_error_for_orchestration",
+                                "waiting_for_retry",
+                                "complete",
+                                "error",
+                                "cancelled",
+                                "resolved_manually")),
+                Arguments.of(
+                        AttemptOutcome.class,
+                        List.of(
+                                "success",
+                                "retryable_failure",
+                                "permanent_failure",
+                                "lease_expired",
+                                "rejected_late",
+                                "cancelled",
+                                "task_stale",
+                                "resolved_manually",
+                                "completed_manually")),
+                Arguments.of(
+                        DlqResolutionStatus.class,
+                        List.of("pending", "manually_resolved", "permanently_failed", "cancelled")),
+                Arguments.of(
+                        StepAction.class,
+                        List.of("reset_for_retry", "resolve_manually", "complete_manually")),
+                Arguments.of(ClaimStatus.class, List.of("claimed", "busy", "not_claimable")),
+                Arguments.of(NoticeOutcome.class, List.of("success", "failure")),
+                Arguments.of(
+                        StepOutcome.class,
+                        List.of("success", "retryable_failure", "permanent_failure")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("enums")
+    void every_constant_is_written_and_read_as_its_wire_value(
+            Class<? extends Enum<?>> type, List<String> wire) throws Exception {
+        Enum<?>[] constants = type.getEnumConstants();
+        assertThat(Arrays.stream(constants).map(WireValueTest::wire)).isEqualTo(wire);
+        for (Enum<?> constant : constants) {
+            String json = '"' + wire(constant) + '"';
+            assertThat(PLAIN.writeValueAsString(constant)).isEqualTo(json);
+            assertThat(JsonSupport.MAPPER.writeValueAsString(constant)).isEqualTo(json);
+            assertThat(PLAIN.readValue(json, type)).isSameAs(constant);
+            assertThat(type.getMethod("fromWire", String.class).invoke(null, wire(constant)))
+                    .isSameAs(constant);
+        }
+    }
+
+    @Test
+    void an_unknown_value_is_refused_with_what_it_should_have_been() {
+        assertThatThrownBy(() -> StepState.fromWire("done"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown step state: done");
+        assertThatThrownBy(() -> DlqResolutionStatus.fromWire("PENDING"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown DLQ resolution status: PENDING");
+        assertThatThrownBy(() -> ClaimStatus.fromWire(null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown claim status: null");
+    }
+
+    @Test
+    void a_lenient_reader_reads_an_unknown_value_as_null() throws IOException {
+        ObjectMapper lenient =
+                new ObjectMapper().enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL);
+
+        assertThat(lenient.readValue("\"paused\"", TaskState.class)).isNull();
+        assertThat(lenient.readValue("\"expired\"", NoticeOutcome.class)).isNull();
+        assertThat(lenient.readValue("\"complete\"", TaskState.class))
+                .isEqualTo(TaskState.COMPLETE);
+    }
+
+    private static String wire(Enum<?> constant) {
+        return ((WireValue) constant).wire();
+    }
+}
