@@ -186,13 +186,7 @@ class TaskerClientTest {
                         .formatted(TASK),
                 Map.of());
 
-        TaskerApiException e =
-                catchThrowableOfType(
-                        TaskerApiException.class,
-                        () ->
-                                client.createTask(
-                                        CreateTaskRequest.of(
-                                                "examples", "linear", JsonSupport.object())));
+        TaskerApiException e = createTaskFails();
 
         assertThat(e.status()).isEqualTo(409);
         assertThat(e.code()).isEqualTo("duplicate_task");
@@ -221,13 +215,7 @@ class TaskerClientTest {
                 """,
                 Map.of("Retry-After", "2"));
 
-        TaskerApiException e =
-                catchThrowableOfType(
-                        TaskerApiException.class,
-                        () ->
-                                client.createTask(
-                                        CreateTaskRequest.of(
-                                                "examples", "linear", JsonSupport.object())));
+        TaskerApiException e = createTaskFails();
 
         assertThat(e.status()).isEqualTo(503);
         assertThat(e.code()).isEqualTo("database_busy");
@@ -561,6 +549,15 @@ class TaskerClientTest {
 
         assertThat(server.lastRequest().path()).isEqualTo("/tasker/v1/tasks/" + TASK);
         assertThat(behindProxy.options().baseUri()).isEqualTo(URI.create(server.uri() + "/tasker"));
+    }
+
+    /** The exception of creating a small task, for tests whose server answers with an error. */
+    private TaskerApiException createTaskFails() {
+        return catchThrowableOfType(
+                TaskerApiException.class,
+                () ->
+                        client.createTask(
+                                CreateTaskRequest.of("examples", "linear", JsonSupport.object())));
     }
 
     // --- answers ------------------------------------------------------------------------------
