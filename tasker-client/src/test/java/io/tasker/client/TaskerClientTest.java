@@ -306,11 +306,10 @@ class TaskerClientTest {
 
         long t0 = System.nanoTime();
         TaskAwaitTimeoutException e =
-                catchThrowableOfType(
+                awaitFails(
                         TaskAwaitTimeoutException.class,
-                        () ->
-                                client.awaitTask(
-                                        TASK, Duration.ofMillis(300), Duration.ofMillis(50)));
+                        Duration.ofMillis(300),
+                        Duration.ofMillis(50));
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
         assertThat(e.taskUuid()).isEqualTo(TASK);
@@ -337,11 +336,7 @@ class TaskerClientTest {
                         Map.of());
 
         TaskerApiException e =
-                catchThrowableOfType(
-                        TaskerApiException.class,
-                        () ->
-                                client.awaitTask(
-                                        TASK, Duration.ofSeconds(30), Duration.ofMillis(10)));
+                awaitFails(TaskerApiException.class, Duration.ofSeconds(30), Duration.ofMillis(10));
 
         assertThat(e.code()).isEqualTo("task_not_found");
         assertThat(server.requests()).hasSize(2);
@@ -558,6 +553,11 @@ class TaskerClientTest {
                 () ->
                         client.createTask(
                                 CreateTaskRequest.of("examples", "linear", JsonSupport.object())));
+    }
+
+    /** The exception that ends {@code awaitTask} of {@link #TASK}. */
+    private <E extends Throwable> E awaitFails(Class<E> type, Duration timeout, Duration poll) {
+        return catchThrowableOfType(type, () -> client.awaitTask(TASK, timeout, poll));
     }
 
     // --- answers ------------------------------------------------------------------------------
