@@ -1,36 +1,26 @@
 package io.tasker.messages;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.annotation.EnumNaming;
 import java.util.EnumSet;
 import java.util.Set;
 
 /** Workflow step states; the wire value is what the database and the API carry. */
-public enum StepState {
-    PENDING("pending"),
-    ENQUEUED("enqueued"),
-    IN_PROGRESS("in_progress"),
-    ENQUEUED_FOR_ORCHESTRATION("enqueued_for_orchestration"),
-    ENQUEUED_AS_ERROR_FOR_ORCHESTRATION("enqueued_as_error_for_orchestration"),
-    WAITING_FOR_RETRY("waiting_for_retry"),
-    COMPLETE("complete"),
-    ERROR("error"),
-    CANCELLED("cancelled"),
-    RESOLVED_MANUALLY("resolved_manually");
+@EnumNaming(WireValue.Naming.class)
+public enum StepState implements WireValue {
+    PENDING,
+    ENQUEUED,
+    IN_PROGRESS,
+    ENQUEUED_FOR_ORCHESTRATION,
+    ENQUEUED_AS_ERROR_FOR_ORCHESTRATION,
+    WAITING_FOR_RETRY,
+    COMPLETE,
+    ERROR,
+    CANCELLED,
+    RESOLVED_MANUALLY;
 
     private static final Set<StepState> SATISFIES_DEPENDENCY =
             EnumSet.of(COMPLETE, RESOLVED_MANUALLY);
-
-    private final String wire;
-
-    StepState(String wire) {
-        this.wire = wire;
-    }
-
-    @JsonValue
-    public String wire() {
-        return wire;
-    }
 
     /** Only a completed or manually resolved step lets its dependents run. */
     public boolean satisfiesDependency() {
@@ -39,11 +29,6 @@ public enum StepState {
 
     @JsonCreator
     public static StepState fromWire(String value) {
-        for (StepState s : values()) {
-            if (s.wire.equals(value)) {
-                return s;
-            }
-        }
-        throw new IllegalArgumentException("unknown step state: " + value);
+        return WireValue.parse(StepState.class, value, "step state");
     }
 }

@@ -1,38 +1,28 @@
 package io.tasker.messages;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.annotation.EnumNaming;
 import java.util.EnumSet;
 import java.util.Set;
 
 /** Task states; the wire value is what the database and the API carry. */
-public enum TaskState {
-    PENDING("pending"),
-    INITIALIZING("initializing"),
-    ENQUEUING_STEPS("enqueuing_steps"),
-    STEPS_IN_PROCESS("steps_in_process"),
-    EVALUATING_RESULTS("evaluating_results"),
-    WAITING_FOR_DEPENDENCIES("waiting_for_dependencies"),
-    WAITING_FOR_RETRY("waiting_for_retry"),
-    BLOCKED_BY_FAILURES("blocked_by_failures"),
-    COMPLETE("complete"),
-    ERROR("error"),
-    CANCELLED("cancelled"),
-    RESOLVED_MANUALLY("resolved_manually");
+@EnumNaming(WireValue.Naming.class)
+public enum TaskState implements WireValue {
+    PENDING,
+    INITIALIZING,
+    ENQUEUING_STEPS,
+    STEPS_IN_PROCESS,
+    EVALUATING_RESULTS,
+    WAITING_FOR_DEPENDENCIES,
+    WAITING_FOR_RETRY,
+    BLOCKED_BY_FAILURES,
+    COMPLETE,
+    ERROR,
+    CANCELLED,
+    RESOLVED_MANUALLY;
 
     private static final Set<TaskState> TERMINAL =
             EnumSet.of(COMPLETE, ERROR, CANCELLED, RESOLVED_MANUALLY);
-
-    private final String wire;
-
-    TaskState(String wire) {
-        this.wire = wire;
-    }
-
-    @JsonValue
-    public String wire() {
-        return wire;
-    }
 
     public boolean isTerminal() {
         return TERMINAL.contains(this);
@@ -40,11 +30,6 @@ public enum TaskState {
 
     @JsonCreator
     public static TaskState fromWire(String value) {
-        for (TaskState s : values()) {
-            if (s.wire.equals(value)) {
-                return s;
-            }
-        }
-        throw new IllegalArgumentException("unknown task state: " + value);
+        return WireValue.parse(TaskState.class, value, "task state");
     }
 }

@@ -186,13 +186,7 @@ class TaskerClientTest {
                         .formatted(TASK),
                 Map.of());
 
-        TaskerApiException e =
-                catchThrowableOfType(
-                        TaskerApiException.class,
-                        () ->
-                                client.createTask(
-                                        CreateTaskRequest.of(
-                                                "examples", "linear", JsonSupport.object())));
+        TaskerApiException e = createTaskFails();
 
         assertThat(e.status()).isEqualTo(409);
         assertThat(e.code()).isEqualTo("duplicate_task");
@@ -221,13 +215,7 @@ class TaskerClientTest {
                 """,
                 Map.of("Retry-After", "2"));
 
-        TaskerApiException e =
-                catchThrowableOfType(
-                        TaskerApiException.class,
-                        () ->
-                                client.createTask(
-                                        CreateTaskRequest.of(
-                                                "examples", "linear", JsonSupport.object())));
+        TaskerApiException e = createTaskFails();
 
         assertThat(e.status()).isEqualTo(503);
         assertThat(e.code()).isEqualTo("database_busy");
@@ -318,11 +306,10 @@ class TaskerClientTest {
 
         long t0 = System.nanoTime();
         TaskAwaitTimeoutException e =
-                catchThrowableOfType(
+                awaitFails(
                         TaskAwaitTimeoutException.class,
-                        () ->
-                                client.awaitTask(
-                                        TASK, Duration.ofMillis(300), Duration.ofMillis(50)));
+                        Duration.ofMillis(300),
+                        Duration.ofMillis(50));
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
         assertThat(e.taskUuid()).isEqualTo(TASK);
@@ -349,11 +336,7 @@ class TaskerClientTest {
                         Map.of());
 
         TaskerApiException e =
-                catchThrowableOfType(
-                        TaskerApiException.class,
-                        () ->
-                                client.awaitTask(
-                                        TASK, Duration.ofSeconds(30), Duration.ofMillis(10)));
+                awaitFails(TaskerApiException.class, Duration.ofSeconds(30), Duration.ofMillis(10));
 
         assertThat(e.code()).isEqualTo("task_not_found");
         assertThat(server.requests()).hasSize(2);
@@ -561,6 +544,20 @@ class TaskerClientTest {
 
         assertThat(server.lastRequest().path()).isEqualTo("/tasker/v1/tasks/" + TASK);
         assertThat(behindProxy.options().baseUri()).isEqualTo(URI.create(server.uri() + "/tasker"));
+    }
+
+    /** The exception of creating a small task, for tests whose server answers with an error. */
+    private TaskerApiException createTaskFails() {
+        return catchThrowableOfType(
+                TaskerApiException.class,
+                () ->
+                        client.createTask(
+                                CreateTaskRequest.of("examples", "linear", JsonSupport.object())));
+    }
+
+    /** The exception that ends {@code awaitTask} of {@link #TASK}. */
+    private <E extends Throwable> E awaitFails(Class<E> type, Duration timeout, Duration poll) {
+        return catchThrowableOfType(type, () -> client.awaitTask(TASK, timeout, poll));
     }
 
     // --- answers ------------------------------------------------------------------------------

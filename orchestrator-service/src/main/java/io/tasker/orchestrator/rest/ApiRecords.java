@@ -3,6 +3,7 @@ package io.tasker.orchestrator.rest;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.tasker.messages.StepState;
 import io.tasker.messages.TaskState;
+import io.tasker.messages.WireValue;
 import io.tasker.messages.api.Attempt;
 import io.tasker.messages.api.AttemptOutcome;
 import io.tasker.messages.api.CreateTaskRequest;
@@ -68,7 +69,9 @@ import io.tasker.messages.api.WireTimestamp;
             TemplateSummary.class,
             Transitions.class,
             WireTimestamp.Reader.class,
-            WireTimestamp.Writer.class
+            WireTimestamp.Writer.class,
+            // Jackson instantiates the enums' @EnumNaming strategy.
+            WireValue.Naming.class
         })
 final class ApiRecords {
 

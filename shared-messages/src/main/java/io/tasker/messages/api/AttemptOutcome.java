@@ -1,42 +1,28 @@
 package io.tasker.messages.api;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.annotation.EnumNaming;
+import io.tasker.messages.WireValue;
 
 /** How one attempt of a step ended; the wire value is what the attempts table holds. */
-public enum AttemptOutcome {
-    SUCCESS("success"),
-    RETRYABLE_FAILURE("retryable_failure"),
-    PERMANENT_FAILURE("permanent_failure"),
-    LEASE_EXPIRED("lease_expired"),
-    REJECTED_LATE("rejected_late"),
+@EnumNaming(WireValue.Naming.class)
+public enum AttemptOutcome implements WireValue {
+    SUCCESS,
+    RETRYABLE_FAILURE,
+    PERMANENT_FAILURE,
+    LEASE_EXPIRED,
+    REJECTED_LATE,
     /** The task was cancelled while the attempt ran. */
-    CANCELLED("cancelled"),
+    CANCELLED,
     /** The staleness sweep failed the task while the attempt ran. */
-    TASK_STALE("task_stale"),
+    TASK_STALE,
     /** An operator resolved the step while the attempt ran. */
-    RESOLVED_MANUALLY("resolved_manually"),
+    RESOLVED_MANUALLY,
     /** An operator completed the step while the attempt ran. */
-    COMPLETED_MANUALLY("completed_manually");
-
-    private final String wire;
-
-    AttemptOutcome(String wire) {
-        this.wire = wire;
-    }
-
-    @JsonValue
-    public String wire() {
-        return wire;
-    }
+    COMPLETED_MANUALLY;
 
     @JsonCreator
     public static AttemptOutcome fromWire(String value) {
-        for (AttemptOutcome o : values()) {
-            if (o.wire.equals(value)) {
-                return o;
-            }
-        }
-        throw new IllegalArgumentException("unknown attempt outcome: " + value);
+        return WireValue.parse(AttemptOutcome.class, value, "attempt outcome");
     }
 }

@@ -1,33 +1,19 @@
 package io.tasker.messages.api;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.annotation.EnumNaming;
+import io.tasker.messages.WireValue;
 
 /** Where the investigation of a DLQ entry stands; the wire value is what the table holds. */
-public enum DlqResolutionStatus {
-    PENDING("pending"),
-    MANUALLY_RESOLVED("manually_resolved"),
-    PERMANENTLY_FAILED("permanently_failed"),
-    CANCELLED("cancelled");
-
-    private final String wire;
-
-    DlqResolutionStatus(String wire) {
-        this.wire = wire;
-    }
-
-    @JsonValue
-    public String wire() {
-        return wire;
-    }
+@EnumNaming(WireValue.Naming.class)
+public enum DlqResolutionStatus implements WireValue {
+    PENDING,
+    MANUALLY_RESOLVED,
+    PERMANENTLY_FAILED,
+    CANCELLED;
 
     @JsonCreator
     public static DlqResolutionStatus fromWire(String value) {
-        for (DlqResolutionStatus s : values()) {
-            if (s.wire.equals(value)) {
-                return s;
-            }
-        }
-        throw new IllegalArgumentException("unknown DLQ resolution status: " + value);
+        return WireValue.parse(DlqResolutionStatus.class, value, "DLQ resolution status");
     }
 }

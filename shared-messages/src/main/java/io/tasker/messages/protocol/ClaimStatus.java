@@ -1,28 +1,18 @@
 package io.tasker.messages.protocol;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.annotation.EnumNaming;
+import io.tasker.messages.WireValue;
 
 /** The status of a claim answer. */
-public enum ClaimStatus implements WireEnum {
-    CLAIMED("claimed"),
-    BUSY("busy"),
-    NOT_CLAIMABLE("not_claimable");
-
-    private final String wire;
-
-    ClaimStatus(String wire) {
-        this.wire = wire;
-    }
-
-    @JsonValue
-    @Override
-    public String wire() {
-        return wire;
-    }
+@EnumNaming(WireValue.Naming.class)
+public enum ClaimStatus implements WireValue {
+    CLAIMED,
+    BUSY,
+    NOT_CLAIMABLE;
 
     @JsonCreator
     public static ClaimStatus fromWire(String value) {
-        return WireEnum.fromWire(ClaimStatus.class, value);
+        return WireValue.parse(ClaimStatus.class, value, "claim status");
     }
 }

@@ -1,28 +1,18 @@
 package io.tasker.messages.protocol;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.annotation.EnumNaming;
+import io.tasker.messages.WireValue;
 
 /** The outcome of one attempt, as a worker reports it to {@code tasker.report_step_result}. */
-public enum StepOutcome implements WireEnum {
-    SUCCESS("success"),
-    RETRYABLE_FAILURE("retryable_failure"),
-    PERMANENT_FAILURE("permanent_failure");
-
-    private final String wire;
-
-    StepOutcome(String wire) {
-        this.wire = wire;
-    }
-
-    @JsonValue
-    @Override
-    public String wire() {
-        return wire;
-    }
+@EnumNaming(WireValue.Naming.class)
+public enum StepOutcome implements WireValue {
+    SUCCESS,
+    RETRYABLE_FAILURE,
+    PERMANENT_FAILURE;
 
     @JsonCreator
     public static StepOutcome fromWire(String value) {
-        return WireEnum.fromWire(StepOutcome.class, value);
+        return WireValue.parse(StepOutcome.class, value, "step outcome");
     }
 }

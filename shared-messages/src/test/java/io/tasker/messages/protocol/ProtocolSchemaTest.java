@@ -9,6 +9,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import io.tasker.messages.JsonSupport;
+import io.tasker.messages.WireValue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.ParameterizedType;
@@ -259,10 +260,10 @@ class ProtocolSchemaTest {
         if (Map.class.isAssignableFrom(raw) || raw.isRecord()) {
             return "object";
         }
-        if (raw.isEnum() && WireEnum.class.isAssignableFrom(raw)) {
+        if (raw.isEnum() && WireValue.class.isAssignableFrom(raw)) {
             return "enum"
                     + Arrays.stream(raw.getEnumConstants())
-                            .map(e -> ((WireEnum) e).wire())
+                            .map(e -> ((WireValue) e).wire())
                             .toList();
         }
         throw new AssertionError("no JSON type rule for " + type);

@@ -1,6 +1,7 @@
 package io.tasker.worker.config;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.tasker.messages.WireValue;
 import io.tasker.messages.protocol.ClaimStatus;
 import io.tasker.messages.protocol.StepClaim;
 import io.tasker.messages.protocol.StepContext;
@@ -21,7 +22,9 @@ import io.tasker.messages.protocol.StepResult;
             StepContext.class,
             StepResult.class,
             StepOutcome.class,
-            StepError.class
+            StepError.class,
+            // Jackson instantiates the enums' @EnumNaming strategy.
+            WireValue.Naming.class
         })
 public final class ProtocolReflection {
 
