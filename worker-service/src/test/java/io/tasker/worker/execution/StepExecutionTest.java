@@ -125,11 +125,11 @@ class StepExecutionTest {
                         });
         UUID task = oneStepTask("stubborn", "test.stubborn", 1);
         StepPipeline executor =
-                bed.executor(WorkerTestBed.Config.of(NS).withMaxConcurrentSteps(1), 1, stubborn);
-        assertThat(executor.slots().tryReserve(1)).isEqualTo(1);
-        executor.execute(QUEUE, NS, bed.read(QUEUE, 1).get(0))
-                .await()
-                .atMost(WorkerTestBed.TIMEOUT);
+                runNext(
+                        bed.executor(
+                                WorkerTestBed.Config.of(NS).withMaxConcurrentSteps(1),
+                                1,
+                                stubborn));
 
         assertThat(bed.stepField(task, "step", "current_state"))
                 .isEqualTo("enqueued_as_error_for_orchestration");
@@ -161,11 +161,9 @@ class StepExecutionTest {
                         });
         UUID task = oneStepTask("sleeper", "test.sleeper", 1);
         StepPipeline executor =
-                bed.executor(WorkerTestBed.Config.of(NS).withMaxConcurrentSteps(1), 1, sleeper);
-        assertThat(executor.slots().tryReserve(1)).isEqualTo(1);
-        executor.execute(QUEUE, NS, bed.read(QUEUE, 1).get(0))
-                .await()
-                .atMost(WorkerTestBed.TIMEOUT);
+                runNext(
+                        bed.executor(
+                                WorkerTestBed.Config.of(NS).withMaxConcurrentSteps(1), 1, sleeper));
 
         assertThat(bed.stepField(task, "step", "last_error->>'type'")).isEqualTo("timeout");
         await("slot freed after the interrupt")
@@ -291,7 +289,7 @@ class StepExecutionTest {
                 };
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         UUID task = oneStepTask("clocked", "test.clocked", 30);
-        StepPipeline pipeline =
+        runNext(
                 bed.executor(
                         WorkerTestBed.Config.of(NS),
                         1,
@@ -299,11 +297,7 @@ class StepExecutionTest {
                         stepping,
                         TestHandlers.named(
                                 "test.clocked",
-                                ctx -> StepResult.success(TextNode.valueOf("done"))));
-        assertThat(pipeline.slots().tryReserve(1)).isEqualTo(1);
-        pipeline.execute(QUEUE, NS, bed.read(QUEUE, 1).get(0))
-                .await()
-                .atMost(WorkerTestBed.TIMEOUT);
+                                ctx -> StepResult.success(TextNode.valueOf("done")))));
 
         assertThat(bed.stepField(task, "step", "current_state"))
                 .isEqualTo("enqueued_for_orchestration");
@@ -320,11 +314,17 @@ class StepExecutionTest {
     private static UUID runOne(String name, StepResult result, WorkerTestBed.Config config) {
         String handler = "test." + name;
         UUID task = oneStepTask(name, handler, 30);
-        StepPipeline executor = bed.executor(config, 1, TestHandlers.named(handler, ctx -> result));
-        assertThat(executor.slots().tryReserve(1)).isEqualTo(1);
-        QueueMessage message = bed.read(QUEUE, 1).get(0);
-        executor.execute(QUEUE, NS, message).await().atMost(WorkerTestBed.TIMEOUT);
+        runNext(bed.executor(config, 1, TestHandlers.named(handler, ctx -> result)));
         return task;
+    }
+
+    /** Reserves a slot and runs the queue's next message through {@code pipeline} to its report. */
+    private static StepPipeline runNext(StepPipeline pipeline) {
+        assertThat(pipeline.slots().tryReserve(1)).isEqualTo(1);
+        pipeline.execute(QUEUE, NS, bed.read(QUEUE, 1).get(0))
+                .await()
+                .atMost(WorkerTestBed.TIMEOUT);
+        return pipeline;
     }
 
     private static UUID oneStepTask(String name, String handler, int timeoutSeconds) {
