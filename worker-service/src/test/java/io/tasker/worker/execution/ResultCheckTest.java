@@ -45,20 +45,14 @@ class ResultCheckTest {
 
     @Test
     void a_deeply_nested_result_is_checked_without_overflowing_the_stack() {
-        JsonNode doc = TextNode.valueOf("\u0000");
-        for (int i = 0; i < 100_000; i++) {
-            doc = JsonSupport.array().add(doc);
-        }
+        JsonNode doc = nested(TextNode.valueOf("\u0000"), 100_000);
 
         assertThat(NulPath.find(doc)).startsWith("the string at $[0][0]");
     }
 
     @Test
     void a_result_nested_too_deeply_to_write_as_json_is_an_invalid_result() {
-        JsonNode doc = TextNode.valueOf("deep");
-        for (int i = 0; i < 5_000; i++) {
-            doc = JsonSupport.array().add(doc);
-        }
+        JsonNode doc = nested(TextNode.valueOf("deep"), 5_000);
 
         Report r = new ResultCheck(1_000_000).toReport(StepResult.success(doc), "h");
 
@@ -140,5 +134,14 @@ class ResultCheckTest {
         JsonNode error = JsonSupport.parse(r.errorJson());
         assertThat(error.get("type").asText()).isEqualTo(type);
         return error.get("message").asText();
+    }
+
+    /** {@code leaf} inside {@code depth} single-element arrays. */
+    private static JsonNode nested(JsonNode leaf, int depth) {
+        JsonNode doc = leaf;
+        for (int i = 0; i < depth; i++) {
+            doc = JsonSupport.array().add(doc);
+        }
+        return doc;
     }
 }
