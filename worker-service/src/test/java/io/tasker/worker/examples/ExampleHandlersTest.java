@@ -83,16 +83,8 @@ class ExampleHandlersTest {
 
     @Test
     void squareProductOfTwoParents() {
-        JsonNode r =
-                successResult(
-                        new SquareProductHandler()
-                                .handle(
-                                        withParents(
-                                                Map.of(
-                                                        "left",
-                                                        json("1296"),
-                                                        "right",
-                                                        json("1296")))));
+        Map<String, JsonNode> parents = Map.of("left", json("1296"), "right", json("1296"));
+        JsonNode r = successResult(new SquareProductHandler().handle(withParents(parents)));
         assertThat(r.bigIntegerValue()).isEqualTo(new BigInteger("2821109907456"));
         assertThat(JsonSupport.write(r)).isEqualTo("2821109907456");
     }
