@@ -1,5 +1,8 @@
 package io.tasker.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.tasker.client.TaskerClient;
 import io.tasker.client.TemplateFormat;
 import io.tasker.messages.JsonSupport;
@@ -28,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real deployment for tests: one fresh database, and orchestrators and workers started from their
@@ -186,6 +191,65 @@ public final class Cluster implements AutoCloseable {
     /** The status of a GET on {@code url} (health, OpenAPI). */
     public static int status(String url) {
         return raw("GET", url, null, null).statusCode();
+    }
+
+    // --- what a run left behind ----------------------------------------------------------------
+
+    /** Waits (polling every second, {@code atMost} in all) until {@code n} tasks are complete. */
+    public void awaitCompleteTasks(long n, Duration atMost) {
+        await("all " + n + " tasks complete")
+                .atMost(atMost)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                        () ->
+                                count(
+                                                "SELECT count(*) FROM tasker.tasks WHERE current_state = 'complete'")
+                                        == n);
+    }
+
+    /**
+     * Every step has exactly its five transitions and every task its six: nothing was recorded
+     * twice.
+     */
+    public void assertNoTransitionRecordedTwice() {
+        assertThat(
+                        count(
+                                "SELECT count(*) FROM (SELECT workflow_step_uuid FROM tasker.workflow_step_transitions"
+                                        + " GROUP BY workflow_step_uuid HAVING count(*) <> 5"
+                                        + " OR count(DISTINCT to_state) <> 5) x"))
+                .isZero();
+        assertThat(
+                        count(
+                                "SELECT count(*) FROM (SELECT task_uuid FROM tasker.task_transitions"
+                                        + " GROUP BY task_uuid HAVING count(*) <> 6) x"))
+                .isZero();
+    }
+
+    /**
+     * How many tasks have a step named {@code step} whose result is the task's {@code even_number}
+     * to the 16th power (the last step of the linear and diamond workflows).
+     */
+    public long tasksEndingInTheSixteenthPower(String step) {
+        return count(
+                "SELECT count(*) FROM tasker.workflow_steps s JOIN tasker.tasks t USING (task_uuid)"
+                        + " WHERE s.name = ? AND s.results = to_jsonb(power((t.context->>'even_number')::numeric, 16))",
+                step);
+    }
+
+    /** The invocations of {@code handler} a worker has counted, summed over its metric series. */
+    public static long handlerInvocations(ServiceProcess worker, String handler) {
+        Matcher m =
+                Pattern.compile(
+                                "^tasker_handler_invocations_total\\{[^}]*handler=\""
+                                        + Pattern.quote(handler)
+                                        + "\"[^}]*\\} ([0-9.E]+)$",
+                                Pattern.MULTILINE)
+                        .matcher(worker.metrics());
+        long total = 0;
+        while (m.find()) {
+            total += (long) Double.parseDouble(m.group(1));
+        }
+        return total;
     }
 
     // --- SQL ------------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 package io.tasker.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.tasker.client.TaskerClient;
 import io.tasker.messages.api.CreateTaskRequest;
@@ -14,8 +13,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,14 +65,7 @@ class ConcurrencyE2ETest {
         }
         clients.shutdown();
 
-        await("all tasks complete")
-                .atMost(Duration.ofMinutes(5))
-                .pollInterval(Duration.ofSeconds(1))
-                .until(
-                        () ->
-                                cluster.count(
-                                                "SELECT count(*) FROM tasker.tasks WHERE current_state = 'complete'")
-                                        == TASKS);
+        cluster.awaitCompleteTasks(TASKS, Duration.ofMinutes(5));
 
         assertThat(cluster.count("SELECT count(*) FROM tasker.tasks")).isEqualTo(TASKS);
         assertThat(cluster.count("SELECT count(*) FROM tasker.workflow_steps"))
@@ -85,27 +75,13 @@ class ConcurrencyE2ETest {
                                 "SELECT count(*) FROM tasker.workflow_steps WHERE current_state = 'complete' AND attempts = 1"))
                 .isEqualTo(TASKS * 4L);
         // Exactly the five expected transitions per step, and six per task: nothing recorded twice.
-        assertThat(
-                        cluster.count(
-                                "SELECT count(*) FROM (SELECT workflow_step_uuid FROM tasker.workflow_step_transitions"
-                                        + " GROUP BY workflow_step_uuid HAVING count(*) <> 5"
-                                        + " OR count(DISTINCT to_state) <> 5) x"))
-                .isZero();
-        assertThat(
-                        cluster.count(
-                                "SELECT count(*) FROM (SELECT task_uuid FROM tasker.task_transitions"
-                                        + " GROUP BY task_uuid HAVING count(*) <> 6) x"))
-                .isZero();
+        cluster.assertNoTransitionRecordedTwice();
         // The diamond's result for n is n^16, for every task.
-        assertThat(
-                        cluster.count(
-                                "SELECT count(*) FROM tasker.workflow_steps s JOIN tasker.tasks t USING (task_uuid)"
-                                        + " WHERE s.name = 'end' AND s.results = to_jsonb(power((t.context->>'even_number')::numeric, 16))"))
-                .isEqualTo(TASKS);
+        assertThat(cluster.tasksEndingInTheSixteenthPower("end")).isEqualTo(TASKS);
         // Handler invocations counted by the workers themselves: one per step, split across both.
         long invocations = 0;
         for (ServiceProcess w : workers) {
-            long mine = invocationsOf(w.metrics(), "examples.square_product");
+            long mine = Cluster.handlerInvocations(w, "examples.square_product");
             assertThat(mine).as("work reached " + w).isPositive();
             invocations += mine;
         }
@@ -113,20 +89,5 @@ class ConcurrencyE2ETest {
         // Every result notice was processed and deleted.
         assertThat(cluster.count("SELECT count(*) FROM pgmq.q_orchestration_step_results"))
                 .isZero();
-    }
-
-    private static long invocationsOf(String metrics, String handler) {
-        Pattern p =
-                Pattern.compile(
-                        "^tasker_handler_invocations_total\\{[^}]*handler=\""
-                                + Pattern.quote(handler)
-                                + "\"[^}]*\\} ([0-9.E]+)$",
-                        Pattern.MULTILINE);
-        Matcher m = p.matcher(metrics);
-        long total = 0;
-        while (m.find()) {
-            total += (long) Double.parseDouble(m.group(1));
-        }
-        return total;
     }
 }

@@ -51,46 +51,32 @@ class DatabaseRestartE2ETest {
                                         > 0);
 
         postgres.stop();
-        await("orchestrator unready")
-                .atMost(Duration.ofSeconds(30))
-                .until(() -> readiness(orchestrator) == 503);
-        await("worker unready")
-                .atMost(Duration.ofSeconds(30))
-                .until(() -> readiness(worker) == 503);
+        awaitReadiness(orchestrator, 503, Duration.ofSeconds(30));
+        awaitReadiness(worker, 503, Duration.ofSeconds(30));
 
         postgres.start();
-        await("orchestrator ready again")
-                .atMost(Duration.ofSeconds(60))
-                .until(() -> readiness(orchestrator) == 200);
-        await("worker ready again")
-                .atMost(Duration.ofSeconds(60))
-                .until(() -> readiness(worker) == 200);
+        awaitReadiness(orchestrator, 200, Duration.ofSeconds(60));
+        awaitReadiness(worker, 200, Duration.ofSeconds(60));
 
         // New work after the restart flows too (polling and LISTEN resumed).
         for (int i = 30; i < 40; i++) {
             post(orchestrator, 2 * i + 2);
         }
-        await("all tasks complete")
-                .atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofSeconds(1))
-                .until(
-                        () ->
-                                cluster.count(
-                                                "SELECT count(*) FROM tasker.tasks WHERE current_state = 'complete'")
-                                        == 40);
+        cluster.awaitCompleteTasks(40, Duration.ofMinutes(3));
         assertThat(orchestrator.alive()).isTrue();
         assertThat(worker.alive()).isTrue();
-        assertThat(
-                        cluster.count(
-                                "SELECT count(*) FROM tasker.workflow_steps s JOIN tasker.tasks t USING (task_uuid)"
-                                        + " WHERE s.name = 's4' AND s.results = to_jsonb(power((t.context->>'even_number')::numeric, 16))"))
-                .isEqualTo(40);
+        assertThat(cluster.tasksEndingInTheSixteenthPower("s4")).isEqualTo(40);
     }
 
     private static void post(ServiceProcess orchestrator, int n) {
         cluster.createTask(
                 orchestrator,
                 Cluster.request("examples", "linear_workflow", "{\"even_number\": " + n + "}"));
+    }
+
+    /** Waits until the service's readiness check answers {@code status}. */
+    private static void awaitReadiness(ServiceProcess s, int status, Duration atMost) {
+        await(s.name() + " readiness " + status).atMost(atMost).until(() -> readiness(s) == status);
     }
 
     private static int readiness(ServiceProcess s) {

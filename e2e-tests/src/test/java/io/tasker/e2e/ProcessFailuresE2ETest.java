@@ -49,16 +49,12 @@ class ProcessFailuresE2ETest {
     @Test
     void a_worker_killed_mid_step_loses_its_lease_and_another_worker_finishes_the_task()
             throws Exception {
-        cluster = new Cluster("kill_worker");
-        ServiceProcess orchestrator = cluster.startOrchestrator(Map.of());
-        ServiceProcess first = cluster.startWorker("examples", FAST_LEASES);
-        register(orchestrator, LONG_STEP);
-        UUID id = create(orchestrator, "long_step");
-        awaitStepClaimedBy(id, "blocking", first);
+        LongStep run = startLongStep("kill_worker");
+        ServiceProcess first = run.worker();
 
         first.kill();
         ServiceProcess second = cluster.startWorker("examples", FAST_LEASES);
-        Task task = awaitStatus(orchestrator, id, TaskState.COMPLETE);
+        Task task = awaitStatus(run.orchestrator(), run.task(), TaskState.COMPLETE);
 
         Step blocking = step(task, "blocking");
         assertThat(blocking.attempts()).isEqualTo(2);
@@ -70,8 +66,8 @@ class ProcessFailuresE2ETest {
         assertThat(history.get(1).outcome()).isEqualTo(AttemptOutcome.SUCCESS);
         // The survivor ran the blocking step once and the dependent once: nothing else was
         // repeated.
-        assertThat(invocations(second, "examples.sleep")).isEqualTo(1);
-        assertThat(invocations(second, "examples.noop")).isEqualTo(1);
+        assertThat(Cluster.handlerInvocations(second, "examples.sleep")).isEqualTo(1);
+        assertThat(Cluster.handlerInvocations(second, "examples.noop")).isEqualTo(1);
         assertThat(step(task, "after").attempts()).isEqualTo(1);
         assertThat(stepStates(blocking))
                 .containsExactly(
@@ -85,16 +81,12 @@ class ProcessFailuresE2ETest {
 
     @Test
     void a_paused_worker_resumed_after_its_lease_has_its_late_result_rejected() throws Exception {
-        cluster = new Cluster("pause_worker");
-        ServiceProcess orchestrator = cluster.startOrchestrator(Map.of());
-        ServiceProcess paused = cluster.startWorker("examples", FAST_LEASES);
-        register(orchestrator, LONG_STEP);
-        UUID id = create(orchestrator, "long_step");
-        awaitStepClaimedBy(id, "blocking", paused);
+        LongStep run = startLongStep("pause_worker");
+        ServiceProcess paused = run.worker();
 
         paused.pause();
         ServiceProcess winner = cluster.startWorker("examples", FAST_LEASES);
-        Task task = awaitStatus(orchestrator, id, TaskState.COMPLETE);
+        Task task = awaitStatus(run.orchestrator(), run.task(), TaskState.COMPLETE);
         paused.resume();
 
         String stepUuid = step(task, "blocking").workflowStepUuid().toString();
@@ -109,7 +101,7 @@ class ProcessFailuresE2ETest {
                                         .equals(List.of("rejected_late")));
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> paused.log().contains("late_result_rejected"));
-        Task after = cluster.api(orchestrator).getTask(id);
+        Task after = cluster.api(run.orchestrator()).getTask(run.task());
         Step blocking = step(after, "blocking");
         assertThat(after.status()).isEqualTo(TaskState.COMPLETE);
         assertThat(blocking.results().get("attempt").asInt()).isEqualTo(2);
@@ -163,30 +155,29 @@ class ProcessFailuresE2ETest {
         }
         doomed.kill();
 
-        await("all 100 complete")
-                .atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofSeconds(1))
-                .until(
-                        () ->
-                                cluster.count(
-                                                "SELECT count(*) FROM tasker.tasks WHERE current_state = 'complete'")
-                                        == 100);
-        assertThat(
-                        cluster.count(
-                                "SELECT count(*) FROM (SELECT workflow_step_uuid FROM tasker.workflow_step_transitions"
-                                        + " GROUP BY workflow_step_uuid HAVING count(*) <> 5 OR count(DISTINCT to_state) <> 5) x"))
-                .isZero();
-        assertThat(
-                        cluster.count(
-                                "SELECT count(*) FROM (SELECT task_uuid FROM tasker.task_transitions"
-                                        + " GROUP BY task_uuid HAVING count(*) <> 6) x"))
-                .isZero();
+        cluster.awaitCompleteTasks(100, Duration.ofMinutes(3));
+        cluster.assertNoTransitionRecordedTwice();
         assertThat(cluster.count("SELECT count(*) FROM tasker.workflow_steps WHERE attempts <> 1"))
                 .isZero();
         assertThat(survivor.alive()).isTrue();
     }
 
     // --- helpers ------------------------------------------------------------------------------
+
+    /**
+     * An orchestrator and a worker with short leases, and a task whose long step it has claimed.
+     */
+    private record LongStep(ServiceProcess orchestrator, ServiceProcess worker, UUID task) {}
+
+    private LongStep startLongStep(String purpose) {
+        cluster = new Cluster(purpose);
+        ServiceProcess orchestrator = cluster.startOrchestrator(Map.of());
+        ServiceProcess worker = cluster.startWorker("examples", FAST_LEASES);
+        register(orchestrator, LONG_STEP);
+        UUID id = create(orchestrator, "long_step");
+        awaitStepClaimedBy(id, "blocking", worker);
+        return new LongStep(orchestrator, worker, id);
+    }
 
     private void register(ServiceProcess orchestrator, String yaml) {
         cluster.register(orchestrator, yaml);
@@ -223,16 +214,5 @@ class ProcessFailuresE2ETest {
         return cluster.strings(
                 "SELECT to_state FROM tasker.workflow_step_transitions WHERE workflow_step_uuid = ?::uuid ORDER BY sort_key",
                 step.workflowStepUuid().toString());
-    }
-
-    private static long invocations(ServiceProcess worker, String handler) {
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile(
-                                "^tasker_handler_invocations_total\\{handler=\""
-                                        + java.util.regex.Pattern.quote(handler)
-                                        + "\"[^}]*\\} ([0-9.E]+)$",
-                                java.util.regex.Pattern.MULTILINE)
-                        .matcher(worker.metrics());
-        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
     }
 }

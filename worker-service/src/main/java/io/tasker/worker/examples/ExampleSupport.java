@@ -3,6 +3,7 @@ package io.tasker.worker.examples;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tasker.messages.JsonSupport;
+import io.tasker.worker.handler.InvalidInputException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 
@@ -11,20 +12,6 @@ final class ExampleSupport {
 
     private ExampleSupport() {}
 
-    /** Bad input or configuration: the handler reports it as a permanent failure. */
-    static final class InvalidInput extends Exception {
-        private final String type;
-
-        InvalidInput(String message, String type) {
-            super(message, null, false, false);
-            this.type = type;
-        }
-
-        String type() {
-            return type;
-        }
-    }
-
     /** The step's config as an object; a missing or null config is an empty object. */
     static ObjectNode config(JsonNode config) {
         return config != null && config.isObject() ? (ObjectNode) config : JsonSupport.object();
@@ -32,7 +19,7 @@ final class ExampleSupport {
 
     /** A config field that must be a whole number within [min, max], or the fallback if absent. */
     static long configLong(JsonNode config, String field, long fallback, long min, long max)
-            throws InvalidInput {
+            throws InvalidInputException {
         JsonNode v = config == null ? null : config.get(field);
         if (v == null || v.isNull() || v.isMissingNode()) {
             return fallback;
@@ -41,7 +28,7 @@ final class ExampleSupport {
         if (n == null
                 || n.compareTo(BigInteger.valueOf(min)) < 0
                 || n.compareTo(BigInteger.valueOf(max)) > 0) {
-            throw new InvalidInput(
+            throw new InvalidInputException(
                     "config."
                             + field
                             + " must be an integer between "
@@ -56,13 +43,14 @@ final class ExampleSupport {
     }
 
     /** A config field that must be a string, or the fallback if absent. */
-    static String configText(JsonNode config, String field, String fallback) throws InvalidInput {
+    static String configText(JsonNode config, String field, String fallback)
+            throws InvalidInputException {
         JsonNode v = config == null ? null : config.get(field);
         if (v == null || v.isNull() || v.isMissingNode()) {
             return fallback;
         }
         if (!v.isTextual()) {
-            throw new InvalidInput(
+            throw new InvalidInputException(
                     "config." + field + " must be a string, got " + v, "invalid_config");
         }
         return v.asText();

@@ -1,7 +1,8 @@
 package io.tasker.worker.examples;
 
+import io.tasker.worker.handler.CheckedInputHandler;
+import io.tasker.worker.handler.InvalidInputException;
 import io.tasker.worker.handler.StepContext;
-import io.tasker.worker.handler.StepHandler;
 import io.tasker.worker.handler.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -10,27 +11,20 @@ import jakarta.enterprise.context.ApplicationScoped;
  * on purpose") and {@code config.type} (default {@code deliberate_failure}).
  */
 @ApplicationScoped
-public class FailHandler implements StepHandler {
+public class FailHandler extends CheckedInputHandler {
 
     public static final String NAME = "examples.fail";
     static final String DEFAULT_MESSAGE = "failed on purpose";
     static final String DEFAULT_TYPE = "deliberate_failure";
 
-    public FailHandler() {}
-
-    @Override
-    public String name() {
-        return NAME;
+    public FailHandler() {
+        super(NAME);
     }
 
     @Override
-    public StepResult handle(StepContext ctx) {
-        try {
-            return StepResult.permanentFailure(
-                    ExampleSupport.configText(ctx.config(), "message", DEFAULT_MESSAGE),
-                    ExampleSupport.configText(ctx.config(), "type", DEFAULT_TYPE));
-        } catch (ExampleSupport.InvalidInput e) {
-            return StepResult.permanentFailure(e.getMessage(), e.type());
-        }
+    protected StepResult run(StepContext ctx) throws InvalidInputException {
+        return StepResult.permanentFailure(
+                ExampleSupport.configText(ctx.config(), "message", DEFAULT_MESSAGE),
+                ExampleSupport.configText(ctx.config(), "type", DEFAULT_TYPE));
     }
 }

@@ -1,8 +1,9 @@
 package io.tasker.worker.examples;
 
 import io.tasker.messages.JsonSupport;
+import io.tasker.worker.handler.CheckedInputHandler;
+import io.tasker.worker.handler.InvalidInputException;
 import io.tasker.worker.handler.StepContext;
-import io.tasker.worker.handler.StepHandler;
 import io.tasker.worker.handler.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -18,34 +19,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * a success.
  */
 @ApplicationScoped
-public class FlakyHandler implements StepHandler {
+public class FlakyHandler extends CheckedInputHandler {
 
     public static final String NAME = "examples.flaky";
     static final long DEFAULT_FAILURES = 1;
 
     private final Map<UUID, Integer> invocations = new ConcurrentHashMap<>();
 
-    public FlakyHandler() {}
-
-    @Override
-    public String name() {
-        return NAME;
+    public FlakyHandler() {
+        super(NAME);
     }
 
     @Override
-    public StepResult handle(StepContext ctx) {
-        long failures;
-        long retryAfterSeconds;
-        try {
-            failures =
-                    ExampleSupport.configLong(
-                            ctx.config(), "failures", DEFAULT_FAILURES, 0, Integer.MAX_VALUE);
-            retryAfterSeconds =
-                    ExampleSupport.configLong(
-                            ctx.config(), "retry_after_seconds", -1, 0, 31_536_000L);
-        } catch (ExampleSupport.InvalidInput e) {
-            return StepResult.permanentFailure(e.getMessage(), e.type());
-        }
+    protected StepResult run(StepContext ctx) throws InvalidInputException {
+        long failures =
+                ExampleSupport.configLong(
+                        ctx.config(), "failures", DEFAULT_FAILURES, 0, Integer.MAX_VALUE);
+        long retryAfterSeconds =
+                ExampleSupport.configLong(ctx.config(), "retry_after_seconds", -1, 0, 31_536_000L);
         int attempt = ctx.attempt();
         int invocation = invocations.merge(ctx.stepUuid(), 1, Integer::sum);
         if (invocation <= failures) {

@@ -1,25 +1,22 @@
 package io.tasker.worker.examples;
 
+import io.tasker.worker.handler.CheckedInputHandler;
 import io.tasker.worker.handler.StepContext;
-import io.tasker.worker.handler.StepHandler;
 import io.tasker.worker.handler.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** {@code examples.noop}: succeeds at once with its config object ({@code {}} when none). */
 @ApplicationScoped
-public class NoopHandler implements StepHandler {
+public class NoopHandler extends CheckedInputHandler {
 
     public static final String NAME = "examples.noop";
 
-    public NoopHandler() {}
-
-    @Override
-    public String name() {
-        return NAME;
+    public NoopHandler() {
+        super(NAME);
     }
 
     @Override
-    public StepResult handle(StepContext ctx) {
+    protected StepResult run(StepContext ctx) {
         return StepResult.success(ExampleSupport.config(ctx.config()).deepCopy());
     }
 }

@@ -1,6 +1,7 @@
 package io.tasker.worker.examples;
 
 import io.tasker.messages.JsonSupport;
+import io.tasker.worker.handler.InvalidInputException;
 import io.tasker.worker.handler.StepContext;
 import io.tasker.worker.handler.StepHandler;
 import io.tasker.worker.handler.StepResult;
@@ -36,7 +37,7 @@ public class SleepHandler implements StepHandler {
             heartbeatMs =
                     ExampleSupport.configLong(
                             ctx.config(), "heartbeat_ms", DEFAULT_HEARTBEAT_MS, 1, MAX_MS);
-        } catch (ExampleSupport.InvalidInput e) {
+        } catch (InvalidInputException e) {
             return StepResult.permanentFailure(e.getMessage(), e.type());
         }
         long start = System.nanoTime();

@@ -2,8 +2,9 @@ package io.tasker.worker.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tasker.messages.JsonSupport;
+import io.tasker.worker.handler.CheckedInputHandler;
+import io.tasker.worker.handler.InvalidInputException;
 import io.tasker.worker.handler.StepContext;
-import io.tasker.worker.handler.StepHandler;
 import io.tasker.worker.handler.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigInteger;
@@ -14,32 +15,29 @@ import java.math.BigInteger;
  * is a bare JSON number.
  */
 @ApplicationScoped
-public class SquareProductHandler implements StepHandler {
+public class SquareProductHandler extends CheckedInputHandler {
 
     public static final String NAME = "examples.square_product";
 
-    public SquareProductHandler() {}
-
-    @Override
-    public String name() {
-        return NAME;
+    public SquareProductHandler() {
+        super(NAME);
     }
 
     @Override
-    public StepResult handle(StepContext ctx) {
+    protected StepResult run(StepContext ctx) throws InvalidInputException {
         BigInteger base;
         if (ctx.parents().isEmpty()) {
             JsonNode context = ctx.context();
             JsonNode n = context == null ? null : context.get("even_number");
             if (n == null || n.isNull() || !n.isNumber()) {
-                return StepResult.permanentFailure(
+                throw new InvalidInputException(
                         "the context's even_number must be an integer, got "
                                 + (n == null ? "nothing" : n.toString()),
                         "invalid_input");
             }
             base = ExampleSupport.integer(n);
             if (base == null) {
-                return StepResult.permanentFailure(
+                throw new InvalidInputException(
                         "the context's even_number must be an integer, got " + n, "invalid_input");
             }
         } else {
@@ -47,12 +45,12 @@ public class SquareProductHandler implements StepHandler {
             for (String parent : ctx.parents()) {
                 JsonNode r = ctx.dependencyResult(parent);
                 if (r == null || r.isNull() || r.isMissingNode()) {
-                    return StepResult.permanentFailure(
+                    throw new InvalidInputException(
                             "no result for parent step '" + parent + "'", "invalid_input");
                 }
                 BigInteger value = ExampleSupport.integer(r);
                 if (value == null) {
-                    return StepResult.permanentFailure(
+                    throw new InvalidInputException(
                             "the result of parent step '"
                                     + parent
                                     + "' must be an integer (number or decimal string), got "

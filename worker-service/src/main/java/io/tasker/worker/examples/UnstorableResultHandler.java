@@ -3,8 +3,9 @@ package io.tasker.worker.examples;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.tasker.messages.JsonSupport;
+import io.tasker.worker.handler.CheckedInputHandler;
+import io.tasker.worker.handler.InvalidInputException;
 import io.tasker.worker.handler.StepContext;
-import io.tasker.worker.handler.StepHandler;
 import io.tasker.worker.handler.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -19,53 +20,46 @@ import java.time.Duration;
  * config.bytes} characters) or {@code numeric_overflow} (a number beyond PostgreSQL's numeric).
  */
 @ApplicationScoped
-public class UnstorableResultHandler implements StepHandler {
+public class UnstorableResultHandler extends CheckedInputHandler {
 
     public static final String NAME = "examples.unstorable";
     private static final long MAX_BYTES = 64L * 1024 * 1024;
 
-    public UnstorableResultHandler() {}
-
-    @Override
-    public String name() {
-        return NAME;
+    public UnstorableResultHandler() {
+        super(NAME);
     }
 
     @Override
-    public StepResult handle(StepContext ctx) {
-        try {
-            String kind = ExampleSupport.configText(ctx.config(), "kind", "nul_in_result");
-            return switch (kind) {
-                case "nul_in_result" ->
-                        StepResult.success(JsonSupport.object().put("text", "before\u0000after"));
-                case "nul_in_error" ->
-                        StepResult.retryableFailure("upstream said \u0000", "upstream_error");
-                case "retry_after_overflow" ->
-                        StepResult.retryableFailure(
-                                "rate limited", "rate_limited", Duration.ofSeconds(Long.MAX_VALUE));
-                case "oversized_result" ->
-                        StepResult.success(
-                                TextNode.valueOf(
-                                        "x"
-                                                .repeat(
-                                                        (int)
-                                                                ExampleSupport.configLong(
-                                                                        ctx.config(),
-                                                                        "bytes",
-                                                                        1,
-                                                                        0,
-                                                                        MAX_BYTES))));
-                case "numeric_overflow" ->
-                        StepResult.success(DecimalNode.valueOf(new BigDecimal("1E+1000000")));
-                default ->
-                        StepResult.permanentFailure(
-                                "config.kind must be nul_in_result, nul_in_error, retry_after_overflow,"
-                                        + " oversized_result or numeric_overflow, got "
-                                        + kind,
-                                "invalid_config");
-            };
-        } catch (ExampleSupport.InvalidInput e) {
-            return StepResult.permanentFailure(e.getMessage(), e.type());
-        }
+    protected StepResult run(StepContext ctx) throws InvalidInputException {
+        String kind = ExampleSupport.configText(ctx.config(), "kind", "nul_in_result");
+        return switch (kind) {
+            case "nul_in_result" ->
+                    StepResult.success(JsonSupport.object().put("text", "before\u0000after"));
+            case "nul_in_error" ->
+                    StepResult.retryableFailure("upstream said \u0000", "upstream_error");
+            case "retry_after_overflow" ->
+                    StepResult.retryableFailure(
+                            "rate limited", "rate_limited", Duration.ofSeconds(Long.MAX_VALUE));
+            case "oversized_result" ->
+                    StepResult.success(
+                            TextNode.valueOf(
+                                    "x"
+                                            .repeat(
+                                                    (int)
+                                                            ExampleSupport.configLong(
+                                                                    ctx.config(),
+                                                                    "bytes",
+                                                                    1,
+                                                                    0,
+                                                                    MAX_BYTES))));
+            case "numeric_overflow" ->
+                    StepResult.success(DecimalNode.valueOf(new BigDecimal("1E+1000000")));
+            default ->
+                    StepResult.permanentFailure(
+                            "config.kind must be nul_in_result, nul_in_error, retry_after_overflow,"
+                                    + " oversized_result or numeric_overflow, got "
+                                    + kind,
+                            "invalid_config");
+        };
     }
 }

@@ -1,8 +1,8 @@
 package io.tasker.worker.fulfillment;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tasker.worker.handler.InvalidInputException;
 import io.tasker.worker.handler.StepContext;
-import io.tasker.worker.handler.StepResult;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The order the fulfillment handlers share: parsed from the task context, with every problem
- * reported as a permanent failure, and the money arithmetic (USD, 2 decimals, HALF_UP).
+ * The order the fulfillment handlers share: parsed from the task context, with every problem thrown
+ * as an {@link InvalidInputException} (a permanent failure), and the money arithmetic (USD, 2
+ * decimals, HALF_UP).
  */
 final class Orders {
 
@@ -23,20 +24,6 @@ final class Orders {
     static final String DECLINED_TOKEN = "tok_declined";
 
     private Orders() {}
-
-    /** Input a handler cannot work with; it becomes a permanent failure. */
-    static final class Rejected extends Exception {
-        private final String type;
-
-        Rejected(String message, String type) {
-            super(message, null, false, false);
-            this.type = type;
-        }
-
-        StepResult toResult() {
-            return StepResult.permanentFailure(getMessage(), type);
-        }
-    }
 
     record Item(String sku, long quantity, BigDecimal price) {}
 
@@ -51,7 +38,7 @@ final class Orders {
             JsonNode shippingAddress) {}
 
     /** The order in a task context; every field of the order schema is checked. */
-    static Order parse(JsonNode context) throws Rejected {
+    static Order parse(JsonNode context) throws InvalidInputException {
         if (context == null || !context.isObject()) {
             throw invalid("the context must be an object");
         }
@@ -133,10 +120,10 @@ final class Orders {
     }
 
     /** The result of an ancestor step, which must be an object. */
-    static JsonNode dependency(StepContext ctx, String step) throws Rejected {
+    static JsonNode dependency(StepContext ctx, String step) throws InvalidInputException {
         JsonNode r = ctx.dependencyResult(step);
         if (r == null || !r.isObject()) {
-            throw new Rejected(
+            throw new InvalidInputException(
                     "the result of step '" + step + "' is missing or not an object",
                     "missing_dependency_result");
         }
@@ -144,10 +131,11 @@ final class Orders {
     }
 
     /** An amount in an ancestor's result (number or decimal string), to the cent. */
-    static BigDecimal amount(JsonNode result, String field, String step) throws Rejected {
+    static BigDecimal amount(JsonNode result, String field, String step)
+            throws InvalidInputException {
         BigDecimal v = JsonNumbers.decimal(result.get(field));
         if (v == null) {
-            throw new Rejected(
+            throw new InvalidInputException(
                     "the result of step '" + step + "' has no numeric " + field,
                     "missing_dependency_result");
         }
@@ -155,21 +143,22 @@ final class Orders {
     }
 
     /** A string in an ancestor's result. */
-    static String resultText(JsonNode result, String field, String step) throws Rejected {
+    static String resultText(JsonNode result, String field, String step)
+            throws InvalidInputException {
         JsonNode v = result.get(field);
         if (v == null || !v.isTextual()) {
-            throw new Rejected(
+            throw new InvalidInputException(
                     "the result of step '" + step + "' has no " + field,
                     "missing_dependency_result");
         }
         return v.asText();
     }
 
-    private static Rejected invalid(String reason) {
-        return new Rejected("invalid order: " + reason, "invalid_order");
+    private static InvalidInputException invalid(String reason) {
+        return new InvalidInputException("invalid order: " + reason, "invalid_order");
     }
 
-    private static JsonNode object(JsonNode parent, String field) throws Rejected {
+    private static JsonNode object(JsonNode parent, String field) throws InvalidInputException {
         JsonNode v = parent.get(field);
         if (v == null || !v.isObject()) {
             throw invalid(field + " must be an object");
@@ -177,7 +166,8 @@ final class Orders {
         return v;
     }
 
-    private static String text(JsonNode parent, String field, String label) throws Rejected {
+    private static String text(JsonNode parent, String field, String label)
+            throws InvalidInputException {
         JsonNode v = parent.get(field);
         if (v == null || !v.isTextual() || v.asText().isBlank()) {
             throw invalid(label + " must be a non-empty string");

@@ -3,8 +3,9 @@ package io.tasker.worker.fulfillment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tasker.messages.JsonSupport;
+import io.tasker.worker.handler.CheckedInputHandler;
+import io.tasker.worker.handler.InvalidInputException;
 import io.tasker.worker.handler.StepContext;
-import io.tasker.worker.handler.StepHandler;
 import io.tasker.worker.handler.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -14,32 +15,22 @@ import java.math.BigDecimal;
  * reservation of reserve_inventory; the token {@code tok_declined} is declined (permanently).
  */
 @ApplicationScoped
-public class ProcessPaymentHandler implements StepHandler {
+public class ProcessPaymentHandler extends CheckedInputHandler {
 
     public static final String NAME = "fulfillment.process_payment";
 
-    public ProcessPaymentHandler() {}
-
-    @Override
-    public String name() {
-        return NAME;
+    public ProcessPaymentHandler() {
+        super(NAME);
     }
 
     @Override
-    public StepResult handle(StepContext ctx) {
-        Orders.Order order;
-        BigDecimal total;
-        String reservationId;
-        try {
-            order = Orders.parse(ctx.context());
-            JsonNode validated = Orders.dependency(ctx, Orders.VALIDATE_ORDER);
-            JsonNode reservation = Orders.dependency(ctx, Orders.RESERVE_INVENTORY);
-            total = Orders.amount(validated, "total", Orders.VALIDATE_ORDER);
-            reservationId =
-                    Orders.resultText(reservation, "reservation_id", Orders.RESERVE_INVENTORY);
-        } catch (Orders.Rejected e) {
-            return e.toResult();
-        }
+    protected StepResult run(StepContext ctx) throws InvalidInputException {
+        Orders.Order order = Orders.parse(ctx.context());
+        JsonNode validated = Orders.dependency(ctx, Orders.VALIDATE_ORDER);
+        JsonNode reservation = Orders.dependency(ctx, Orders.RESERVE_INVENTORY);
+        BigDecimal total = Orders.amount(validated, "total", Orders.VALIDATE_ORDER);
+        String reservationId =
+                Orders.resultText(reservation, "reservation_id", Orders.RESERVE_INVENTORY);
         if (Orders.DECLINED_TOKEN.equals(order.paymentToken())) {
             return StepResult.permanentFailure(
                     "payment of "

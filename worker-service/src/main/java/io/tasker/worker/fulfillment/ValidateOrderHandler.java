@@ -2,8 +2,9 @@ package io.tasker.worker.fulfillment;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tasker.messages.JsonSupport;
+import io.tasker.worker.handler.CheckedInputHandler;
+import io.tasker.worker.handler.InvalidInputException;
 import io.tasker.worker.handler.StepContext;
-import io.tasker.worker.handler.StepHandler;
 import io.tasker.worker.handler.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -13,25 +14,17 @@ import java.math.BigDecimal;
  * and total, in USD with two decimals.
  */
 @ApplicationScoped
-public class ValidateOrderHandler implements StepHandler {
+public class ValidateOrderHandler extends CheckedInputHandler {
 
     public static final String NAME = "fulfillment.validate_order";
 
-    public ValidateOrderHandler() {}
-
-    @Override
-    public String name() {
-        return NAME;
+    public ValidateOrderHandler() {
+        super(NAME);
     }
 
     @Override
-    public StepResult handle(StepContext ctx) {
-        Orders.Order order;
-        try {
-            order = Orders.parse(ctx.context());
-        } catch (Orders.Rejected e) {
-            return e.toResult();
-        }
+    protected StepResult run(StepContext ctx) throws InvalidInputException {
+        Orders.Order order = Orders.parse(ctx.context());
         BigDecimal subtotal = Orders.subtotal(order.items());
         BigDecimal tax = Orders.tax(subtotal);
         BigDecimal total = subtotal.add(tax);

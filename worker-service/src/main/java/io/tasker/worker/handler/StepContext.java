@@ -22,43 +22,6 @@ public final class StepContext {
         this.heartbeat = heartbeat;
     }
 
-    /** A context without a deadline, for code that runs a handler outside a worker. */
-    public StepContext(
-            UUID taskUuid,
-            UUID stepUuid,
-            UUID correlationId,
-            String namespace,
-            String taskName,
-            String taskVersion,
-            JsonNode context,
-            String stepName,
-            JsonNode config,
-            JsonNode inputs,
-            int attempt,
-            int maxAttempts,
-            List<String> parents,
-            Map<String, JsonNode> dependencyResults,
-            Runnable heartbeat) {
-        this(
-                new io.tasker.messages.protocol.StepContext(
-                        taskUuid,
-                        stepUuid,
-                        correlationId,
-                        namespace,
-                        taskName,
-                        taskVersion,
-                        context,
-                        stepName,
-                        config,
-                        inputs,
-                        attempt,
-                        maxAttempts,
-                        parents,
-                        dependencyResults,
-                        null),
-                heartbeat);
-    }
-
     /** The context as the protocol writes it. */
     public io.tasker.messages.protocol.StepContext data() {
         return data;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tasker.messages.JsonSupport;
+import io.tasker.worker.TestContexts;
 import io.tasker.worker.handler.StepContext;
 import io.tasker.worker.handler.StepResult;
 import java.math.BigInteger;
@@ -29,19 +30,11 @@ class ExampleHandlersTest {
             List<String> parents,
             Map<String, JsonNode> results,
             Runnable heartbeat) {
-        return new StepContext(
+        return TestContexts.of(
                 UUID.randomUUID(),
-                UUID.randomUUID(),
-                UUID.randomUUID(),
-                "examples",
-                "test_workflow",
-                "1.0.0",
                 json(context),
-                "step",
                 json(config),
-                JsonSupport.object(),
                 attempt,
-                3,
                 parents,
                 results,
                 heartbeat);
@@ -51,22 +44,8 @@ class ExampleHandlersTest {
 
     /** The same step on every call, as the flaky handler counts invocations per step. */
     private static StepContext sameStep(UUID step, String config, int attempt) {
-        return new StepContext(
-                UUID.randomUUID(),
-                step,
-                UUID.randomUUID(),
-                "examples",
-                "test_workflow",
-                "1.0.0",
-                JsonSupport.object(),
-                "step",
-                json(config),
-                JsonSupport.object(),
-                attempt,
-                3,
-                List.of(),
-                Map.of(),
-                () -> {});
+        return TestContexts.of(
+                step, JsonSupport.object(), json(config), attempt, List.of(), Map.of(), () -> {});
     }
 
     private static StepContext root(String context) {
@@ -104,9 +83,7 @@ class ExampleHandlersTest {
 
     @Test
     void squareProductOfTwoParents() {
-        Map<String, JsonNode> parents = new LinkedHashMap<>();
-        parents.put("left", json("1296"));
-        parents.put("right", json("1296"));
+        Map<String, JsonNode> parents = Map.of("left", json("1296"), "right", json("1296"));
         JsonNode r = successResult(new SquareProductHandler().handle(withParents(parents)));
         assertThat(r.bigIntegerValue()).isEqualTo(new BigInteger("2821109907456"));
         assertThat(JsonSupport.write(r)).isEqualTo("2821109907456");
@@ -115,10 +92,8 @@ class ExampleHandlersTest {
     @Test
     void squareProductUsesOnlyDirectParents() {
         // ancestors' results are present too, but only the direct parents count
-        Map<String, JsonNode> results = new LinkedHashMap<>();
-        results.put("start", json("36"));
-        results.put("left", json("1296"));
-        results.put("right", json("1296"));
+        Map<String, JsonNode> results =
+                Map.of("start", json("36"), "left", json("1296"), "right", json("1296"));
         StepContext c =
                 ctx("{\"even_number\": 6}", "{}", 1, List.of("left", "right"), results, () -> {});
         JsonNode r = successResult(new SquareProductHandler().handle(c));
@@ -198,23 +173,7 @@ class ExampleHandlersTest {
                 successResult(new NoopHandler().handle(withConfig("{\"a\": 1, \"b\": [true]}", 1)));
         assertThat(r).isEqualTo(json("{\"a\": 1, \"b\": [true]}"));
 
-        StepContext noConfig =
-                new StepContext(
-                        UUID.randomUUID(),
-                        UUID.randomUUID(),
-                        null,
-                        "examples",
-                        "t",
-                        "1.0.0",
-                        json("{}"),
-                        "s",
-                        null,
-                        null,
-                        1,
-                        1,
-                        List.of(),
-                        Map.of(),
-                        () -> {});
+        StepContext noConfig = TestContexts.root(json("{}"), null);
         assertThat(successResult(new NoopHandler().handle(noConfig))).isEqualTo(json("{}"));
     }
 

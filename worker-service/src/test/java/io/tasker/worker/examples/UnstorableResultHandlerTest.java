@@ -3,12 +3,9 @@ package io.tasker.worker.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tasker.messages.JsonSupport;
-import io.tasker.worker.handler.StepContext;
+import io.tasker.worker.TestContexts;
 import io.tasker.worker.handler.StepResult;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class UnstorableResultHandlerTest {
@@ -16,24 +13,7 @@ class UnstorableResultHandlerTest {
     private final UnstorableResultHandler handler = new UnstorableResultHandler();
 
     private StepResult run(String config) {
-        UUID id = UUID.randomUUID();
-        return handler.handle(
-                new StepContext(
-                        id,
-                        id,
-                        id,
-                        "examples",
-                        "t",
-                        "1.0.0",
-                        JsonSupport.object(),
-                        "s",
-                        JsonSupport.parse(config),
-                        JsonSupport.object(),
-                        1,
-                        3,
-                        List.of(),
-                        Map.of(),
-                        () -> {}));
+        return handler.handle(TestContexts.root(JsonSupport.object(), JsonSupport.parse(config)));
     }
 
     @Test

@@ -45,27 +45,18 @@ class ResultCheckTest {
 
     @Test
     void a_deeply_nested_result_is_checked_without_overflowing_the_stack() {
-        JsonNode doc = TextNode.valueOf("\u0000");
-        for (int i = 0; i < 100_000; i++) {
-            doc = JsonSupport.array().add(doc);
-        }
+        JsonNode doc = nested(TextNode.valueOf("\u0000"), 100_000);
 
         assertThat(NulPath.find(doc)).startsWith("the string at $[0][0]");
     }
 
     @Test
     void a_result_nested_too_deeply_to_write_as_json_is_an_invalid_result() {
-        JsonNode doc = TextNode.valueOf("deep");
-        for (int i = 0; i < 5_000; i++) {
-            doc = JsonSupport.array().add(doc);
-        }
+        JsonNode doc = nested(TextNode.valueOf("deep"), 5_000);
 
         Report r = new ResultCheck(1_000_000).toReport(StepResult.success(doc), "h");
 
-        assertThat(r.outcome()).isEqualTo("permanent_failure");
-        assertThat(JsonSupport.parse(r.errorJson()).get("type").asText())
-                .isEqualTo("invalid_result");
-        assertThat(JsonSupport.parse(r.errorJson()).get("message").asText())
+        assertThat(permanentFailureMessage(r, "invalid_result"))
                 .startsWith("the handler's result cannot be written as JSON: ");
     }
 
@@ -77,10 +68,7 @@ class ResultCheckTest {
                 check.toReport(StepResult.success(TextNode.valueOf("é".repeat(49) + "x")), "h");
 
         assertThat(atLimit.outcome()).isEqualTo("success");
-        assertThat(over.outcome()).isEqualTo("permanent_failure");
-        assertThat(JsonSupport.parse(over.errorJson()).get("type").asText())
-                .isEqualTo("result_too_large");
-        assertThat(JsonSupport.parse(over.errorJson()).get("message").asText())
+        assertThat(permanentFailureMessage(over, "result_too_large"))
                 .contains("101 bytes of JSON, over the limit of 100 bytes");
     }
 
@@ -106,10 +94,7 @@ class ResultCheckTest {
     void the_databases_refusal_becomes_a_permanent_failure_carrying_its_message() {
         Report r = check.refusedByDatabase("ERROR: value overflows numeric format (22003)", "h");
 
-        assertThat(r.outcome()).isEqualTo("permanent_failure");
-        assertThat(JsonSupport.parse(r.errorJson()).get("type").asText())
-                .isEqualTo("result_rejected_by_database");
-        assertThat(JsonSupport.parse(r.errorJson()).get("message").asText())
+        assertThat(permanentFailureMessage(r, "result_rejected_by_database"))
                 .isEqualTo(
                         "the database refused the handler's outcome: ERROR: value overflows numeric format (22003)");
     }
@@ -141,5 +126,22 @@ class ResultCheckTest {
                         .isEqualTo(JsonSupport.parse(json).get("error"));
             }
         }
+    }
+
+    /** The report is a permanent failure with this error type; returns its error message. */
+    private static String permanentFailureMessage(Report r, String type) {
+        assertThat(r.outcome()).isEqualTo("permanent_failure");
+        JsonNode error = JsonSupport.parse(r.errorJson());
+        assertThat(error.get("type").asText()).isEqualTo(type);
+        return error.get("message").asText();
+    }
+
+    /** {@code leaf} inside {@code depth} single-element arrays. */
+    private static JsonNode nested(JsonNode leaf, int depth) {
+        JsonNode doc = leaf;
+        for (int i = 0; i < depth; i++) {
+            doc = JsonSupport.array().add(doc);
+        }
+        return doc;
     }
 }

@@ -125,11 +125,11 @@ class StepExecutionTest {
                         });
         UUID task = oneStepTask("stubborn", "test.stubborn", 1);
         StepPipeline executor =
-                bed.executor(WorkerTestBed.Config.of(NS).withMaxConcurrentSteps(1), 1, stubborn);
-        assertThat(executor.slots().tryReserve(1)).isEqualTo(1);
-        executor.execute(QUEUE, NS, bed.read(QUEUE, 1).get(0))
-                .await()
-                .atMost(WorkerTestBed.TIMEOUT);
+                runNext(
+                        bed.executor(
+                                WorkerTestBed.Config.of(NS).withMaxConcurrentSteps(1),
+                                1,
+                                stubborn));
 
         assertThat(bed.stepField(task, "step", "current_state"))
                 .isEqualTo("enqueued_as_error_for_orchestration");
@@ -161,11 +161,9 @@ class StepExecutionTest {
                         });
         UUID task = oneStepTask("sleeper", "test.sleeper", 1);
         StepPipeline executor =
-                bed.executor(WorkerTestBed.Config.of(NS).withMaxConcurrentSteps(1), 1, sleeper);
-        assertThat(executor.slots().tryReserve(1)).isEqualTo(1);
-        executor.execute(QUEUE, NS, bed.read(QUEUE, 1).get(0))
-                .await()
-                .atMost(WorkerTestBed.TIMEOUT);
+                runNext(
+                        bed.executor(
+                                WorkerTestBed.Config.of(NS).withMaxConcurrentSteps(1), 1, sleeper));
 
         assertThat(bed.stepField(task, "step", "last_error->>'type'")).isEqualTo("timeout");
         await("slot freed after the interrupt")
@@ -181,8 +179,7 @@ class StepExecutionTest {
         ((ObjectNode) result.get("order").get("lines").get(1)).put("sku", "b\u0000c");
         UUID task = runOne("nul_result", StepResult.success(result));
 
-        assertPermanentFailure(task, "invalid_result");
-        assertThat(bed.stepField(task, "step", "last_error->>'message'"))
+        assertThat(permanentFailureMessage(task, "invalid_result"))
                 .contains("the string at $.order.lines[1].sku contains a NUL character");
     }
 
@@ -192,8 +189,7 @@ class StepExecutionTest {
         result.putObject("outer").put("bad\u0000key", 1);
         UUID task = runOne("nul_key", StepResult.success(result));
 
-        assertPermanentFailure(task, "invalid_result");
-        assertThat(bed.stepField(task, "step", "last_error->>'message'"))
+        assertThat(permanentFailureMessage(task, "invalid_result"))
                 .contains("a key of the object at $.outer contains a NUL character");
     }
 
@@ -204,8 +200,7 @@ class StepExecutionTest {
                         "nul_error",
                         StepResult.retryableFailure("upstream said \u0000", "upstream_error"));
 
-        assertPermanentFailure(task, "invalid_result");
-        assertThat(bed.stepField(task, "step", "last_error->>'message'"))
+        assertThat(permanentFailureMessage(task, "invalid_result"))
                 .contains("error message contains a NUL character (\\u0000) at index 14");
     }
 
@@ -219,8 +214,7 @@ class StepExecutionTest {
                                 "rate_limited",
                                 Duration.ofSeconds(Long.MAX_VALUE)));
 
-        assertPermanentFailure(task, "invalid_retry_after");
-        assertThat(bed.stepField(task, "step", "last_error->>'message'"))
+        assertThat(permanentFailureMessage(task, "invalid_retry_after"))
                 .contains("more than 9223372036854775807 ms");
     }
 
@@ -232,8 +226,7 @@ class StepExecutionTest {
                         StepResult.retryableFailure(
                                 "rate limited", "rate_limited", Duration.ofSeconds(-5)));
 
-        assertPermanentFailure(task, "invalid_retry_after");
-        assertThat(bed.stepField(task, "step", "last_error->>'message'")).contains("negative");
+        assertThat(permanentFailureMessage(task, "invalid_retry_after")).contains("negative");
     }
 
     @Test
@@ -241,8 +234,7 @@ class StepExecutionTest {
         JsonNode overflow = DecimalNode.valueOf(new BigDecimal("1E+1000000"));
         UUID task = runOne("db_refuses", StepResult.success(overflow));
 
-        assertPermanentFailure(task, "result_rejected_by_database");
-        assertThat(bed.stepField(task, "step", "last_error->>'message'"))
+        assertThat(permanentFailureMessage(task, "result_rejected_by_database"))
                 .startsWith("the database refused the handler's outcome: ")
                 .contains("numeric");
     }
@@ -259,8 +251,7 @@ class StepExecutionTest {
         assertThat(bed.stepField(atLimit, "step", "current_state"))
                 .isEqualTo("enqueued_for_orchestration");
         assertThat(bed.stepField(atLimit, "step", "length(results #>> '{}')")).isEqualTo("998");
-        assertPermanentFailure(overLimit, "result_too_large");
-        assertThat(bed.stepField(overLimit, "step", "last_error->>'message'"))
+        assertThat(permanentFailureMessage(overLimit, "result_too_large"))
                 .isEqualTo(
                         "the handler's result is 1001 bytes of JSON, over the limit of 1000 bytes"
                                 + " (tasker.worker.max-result-bytes)");
@@ -291,7 +282,7 @@ class StepExecutionTest {
                 };
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         UUID task = oneStepTask("clocked", "test.clocked", 30);
-        StepPipeline pipeline =
+        runNext(
                 bed.executor(
                         WorkerTestBed.Config.of(NS),
                         1,
@@ -299,11 +290,7 @@ class StepExecutionTest {
                         stepping,
                         TestHandlers.named(
                                 "test.clocked",
-                                ctx -> StepResult.success(TextNode.valueOf("done"))));
-        assertThat(pipeline.slots().tryReserve(1)).isEqualTo(1);
-        pipeline.execute(QUEUE, NS, bed.read(QUEUE, 1).get(0))
-                .await()
-                .atMost(WorkerTestBed.TIMEOUT);
+                                ctx -> StepResult.success(TextNode.valueOf("done")))));
 
         assertThat(bed.stepField(task, "step", "current_state"))
                 .isEqualTo("enqueued_for_orchestration");
@@ -320,11 +307,17 @@ class StepExecutionTest {
     private static UUID runOne(String name, StepResult result, WorkerTestBed.Config config) {
         String handler = "test." + name;
         UUID task = oneStepTask(name, handler, 30);
-        StepPipeline executor = bed.executor(config, 1, TestHandlers.named(handler, ctx -> result));
-        assertThat(executor.slots().tryReserve(1)).isEqualTo(1);
-        QueueMessage message = bed.read(QUEUE, 1).get(0);
-        executor.execute(QUEUE, NS, message).await().atMost(WorkerTestBed.TIMEOUT);
+        runNext(bed.executor(config, 1, TestHandlers.named(handler, ctx -> result)));
         return task;
+    }
+
+    /** Reserves a slot and runs the queue's next message through {@code pipeline} to its report. */
+    private static StepPipeline runNext(StepPipeline pipeline) {
+        assertThat(pipeline.slots().tryReserve(1)).isEqualTo(1);
+        pipeline.execute(QUEUE, NS, bed.read(QUEUE, 1).get(0))
+                .await()
+                .atMost(WorkerTestBed.TIMEOUT);
+        return pipeline;
     }
 
     private static UUID oneStepTask(String name, String handler, int timeoutSeconds) {
@@ -342,9 +335,9 @@ class StepExecutionTest {
 
     /**
      * The step failed permanently with this error type, its attempt too, and the orchestrator was
-     * told.
+     * told; returns the step's error message.
      */
-    private static void assertPermanentFailure(UUID task, String type) {
+    private static String permanentFailureMessage(UUID task, String type) {
         assertThat(bed.stepField(task, "step", "current_state"))
                 .isEqualTo("enqueued_as_error_for_orchestration");
         assertThat(bed.stepField(task, "step", "last_error->>'type'")).isEqualTo(type);
@@ -364,6 +357,7 @@ class StepExecutionTest {
                                 task.toString()))
                 .as("the step message is deleted")
                 .isZero();
+        return bed.stepField(task, "step", "last_error->>'message'");
     }
 
     private static List<String> attemptOutcomes(UUID task, String stepName) {

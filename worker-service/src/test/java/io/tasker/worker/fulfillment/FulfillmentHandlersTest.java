@@ -1,17 +1,16 @@
 package io.tasker.worker.fulfillment;
 
+import static io.tasker.worker.TestContexts.after;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tasker.messages.JsonSupport;
-import io.tasker.worker.handler.StepContext;
+import io.tasker.worker.handler.CheckedInputHandler;
 import io.tasker.worker.handler.StepResult;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class FulfillmentHandlersTest {
@@ -34,25 +33,6 @@ class FulfillmentHandlersTest {
         return JsonSupport.parse(s);
     }
 
-    private static StepContext ctx(JsonNode context, String step, Map<String, JsonNode> results) {
-        return new StepContext(
-                UUID.randomUUID(),
-                UUID.randomUUID(),
-                UUID.randomUUID(),
-                "fulfillment",
-                "process_order",
-                "1.0.0",
-                context,
-                step,
-                JsonSupport.object(),
-                JsonSupport.object(),
-                1,
-                3,
-                List.copyOf(results.keySet()),
-                results,
-                () -> {});
-    }
-
     private static JsonNode success(StepResult r) {
         assertThat(r).isInstanceOf(StepResult.Success.class);
         return ((StepResult.Success) r).result();
@@ -66,30 +46,22 @@ class FulfillmentHandlersTest {
     /** Runs the four steps in order, each given its ancestors' results. */
     private static Map<String, JsonNode> runAll(JsonNode order) {
         Map<String, JsonNode> results = new LinkedHashMap<>();
-        results.put(
-                "validate_order",
-                success(new ValidateOrderHandler().handle(ctx(order, "validate_order", Map.of()))));
-        results.put(
-                "reserve_inventory",
-                success(
-                        new ReserveInventoryHandler()
-                                .handle(ctx(order, "reserve_inventory", Map.copyOf(results)))));
-        results.put(
-                "process_payment",
-                success(
-                        new ProcessPaymentHandler()
-                                .handle(ctx(order, "process_payment", Map.copyOf(results)))));
-        results.put(
-                "ship_order",
-                success(
-                        new ShipOrderHandler()
-                                .handle(ctx(order, "ship_order", Map.copyOf(results)))));
+        results.put("validate_order", succeed(new ValidateOrderHandler(), order, results));
+        results.put("reserve_inventory", succeed(new ReserveInventoryHandler(), order, results));
+        results.put("process_payment", succeed(new ProcessPaymentHandler(), order, results));
+        results.put("ship_order", succeed(new ShipOrderHandler(), order, results));
         return results;
+    }
+
+    /** Runs one step of the order, given the results of the steps before it; it must succeed. */
+    private static JsonNode succeed(
+            CheckedInputHandler handler, JsonNode order, Map<String, JsonNode> results) {
+        return success(handler.handle(after(order, Map.copyOf(results))));
     }
 
     @Test
     void validateOrderComputesTotalsToTheCent() {
-        JsonNode r = success(new ValidateOrderHandler().handle(ctx(json(ORDER), "v", Map.of())));
+        JsonNode r = success(new ValidateOrderHandler().handle(after(json(ORDER), Map.of())));
         // 2 x 19.99 + 5.25 = 45.23; tax 8% = 3.6184 -> 3.62; total 48.85
         assertThat(r.get("order_id").asLong()).isEqualTo(12345);
         assertThat(r.get("item_count").asInt()).isEqualTo(2);
@@ -113,14 +85,14 @@ class FulfillmentHandlersTest {
                 json(
                         "[{\"sku\": \"A\", \"quantity\": 1, \"price\": 10},"
                                 + " {\"sku\": \"B\", \"quantity\": 1, \"price\": 0.125}]"));
-        JsonNode r = success(new ValidateOrderHandler().handle(ctx(order, "v", Map.of())));
+        JsonNode r = success(new ValidateOrderHandler().handle(after(order, Map.of())));
         // 10.125 -> 10.13 (HALF_UP); tax 0.8104 -> 0.81; total 10.94
         assertThat(JsonSupport.write(r.get("subtotal"))).isEqualTo("10.13");
         assertThat(JsonSupport.write(r.get("tax"))).isEqualTo("0.81");
         assertThat(JsonSupport.write(r.get("total"))).isEqualTo("10.94");
 
         order.set("items", json("[{\"sku\": \"A\", \"quantity\": 3, \"price\": 10}]"));
-        JsonNode whole = success(new ValidateOrderHandler().handle(ctx(order, "v", Map.of())));
+        JsonNode whole = success(new ValidateOrderHandler().handle(after(order, Map.of())));
         assertThat(JsonSupport.write(whole.get("subtotal"))).isEqualTo("30.00");
         assertThat(JsonSupport.write(whole.get("tax"))).isEqualTo("2.40");
         assertThat(JsonSupport.write(whole.get("total"))).isEqualTo("32.40");
@@ -169,10 +141,7 @@ class FulfillmentHandlersTest {
         Map<String, JsonNode> results = new LinkedHashMap<>();
         results.put("validate_order", json("{\"total\": \"48.85\", \"validated\": true}"));
         results.put("reserve_inventory", json("{\"reservation_id\": \"res-12345\"}"));
-        JsonNode payment =
-                success(
-                        new ProcessPaymentHandler()
-                                .handle(ctx(json(ORDER), "process_payment", results)));
+        JsonNode payment = success(new ProcessPaymentHandler().handle(after(json(ORDER), results)));
         assertThat(JsonSupport.write(payment.get("amount_charged"))).isEqualTo("48.85");
         assertThat(payment.get("amount_charged").isNumber()).isTrue();
     }
@@ -182,17 +151,10 @@ class FulfillmentHandlersTest {
         ObjectNode order = (ObjectNode) json(ORDER);
         ((ObjectNode) order.get("payment")).put("token", "tok_declined");
         Map<String, JsonNode> results = new LinkedHashMap<>();
-        results.put(
-                "validate_order",
-                success(new ValidateOrderHandler().handle(ctx(order, "validate_order", Map.of()))));
-        results.put(
-                "reserve_inventory",
-                success(
-                        new ReserveInventoryHandler()
-                                .handle(ctx(order, "reserve_inventory", Map.copyOf(results)))));
+        results.put("validate_order", succeed(new ValidateOrderHandler(), order, results));
+        results.put("reserve_inventory", succeed(new ReserveInventoryHandler(), order, results));
         StepResult.PermanentFailure f =
-                permanent(
-                        new ProcessPaymentHandler().handle(ctx(order, "process_payment", results)));
+                permanent(new ProcessPaymentHandler().handle(after(order, results)));
         assertThat(f.type()).isEqualTo("payment_declined");
         assertThat(f.message()).contains("declined").contains("48.85");
     }
@@ -209,7 +171,7 @@ class FulfillmentHandlersTest {
             ObjectNode order = (ObjectNode) json(ORDER);
             order.set(c.getKey(), json(c.getValue()));
             StepResult.PermanentFailure f =
-                    permanent(new ValidateOrderHandler().handle(ctx(order, "v", Map.of())));
+                    permanent(new ValidateOrderHandler().handle(after(order, Map.of())));
             assertThat(f.type()).as(c.getKey()).isEqualTo("invalid_order");
             assertThat(f.message()).as(c.getKey()).startsWith("invalid order: ");
         }
@@ -217,33 +179,25 @@ class FulfillmentHandlersTest {
         ObjectNode zeroQuantity = (ObjectNode) json(ORDER);
         ((ObjectNode) zeroQuantity.get("items").get(1)).put("quantity", 0);
         assertThat(
-                        permanent(
-                                        new ValidateOrderHandler()
-                                                .handle(ctx(zeroQuantity, "v", Map.of())))
+                        permanent(new ValidateOrderHandler().handle(after(zeroQuantity, Map.of())))
                                 .message())
                 .contains("items[1].quantity");
 
         ObjectNode negativePrice = (ObjectNode) json(ORDER);
         ((ObjectNode) negativePrice.get("items").get(0)).put("price", -1);
         assertThat(
-                        permanent(
-                                        new ValidateOrderHandler()
-                                                .handle(ctx(negativePrice, "v", Map.of())))
+                        permanent(new ValidateOrderHandler().handle(after(negativePrice, Map.of())))
                                 .message())
                 .contains("items[0].price");
 
-        assertThat(
-                        permanent(new ValidateOrderHandler().handle(ctx(json("{}"), "v", Map.of())))
-                                .type())
+        assertThat(permanent(new ValidateOrderHandler().handle(after(json("{}"), Map.of()))).type())
                 .isEqualTo("invalid_order");
     }
 
     @Test
     void missingDependencyResultIsPermanent() {
         StepResult.PermanentFailure f =
-                permanent(
-                        new ProcessPaymentHandler()
-                                .handle(ctx(json(ORDER), "process_payment", Map.of())));
+                permanent(new ProcessPaymentHandler().handle(after(json(ORDER), Map.of())));
         assertThat(f.type()).isEqualTo("missing_dependency_result");
         assertThat(f.message()).contains("validate_order");
     }
