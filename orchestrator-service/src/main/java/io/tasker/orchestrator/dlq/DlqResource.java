@@ -72,13 +72,7 @@ public class DlqResource {
 
     @GET
     @Operation(operationId = "listDlqEntries", summary = "List DLQ entries, newest first")
-    @APIResponse(
-            responseCode = "200",
-            description = "The entries.",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = DlqList.class)))
+    @APIResponse(responseCode = "200", description = "The entries.")
     @APIResponse(
             responseCode = "400",
             description =
@@ -123,17 +117,8 @@ public class DlqResource {
                             + " `resolved_at`.")
     @RequestBody(
             required = true,
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = DlqResolutionRequest.class)))
-    @APIResponse(
-            responseCode = "200",
-            description = "The entry after the update.",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = DlqEntry.class)))
+            content = @Content(schema = @Schema(implementation = DlqResolutionRequest.class)))
+    @APIResponse(responseCode = "200", description = "The entry after the update.")
     @APIResponse(
             responseCode = "400",
             description =
@@ -144,13 +129,7 @@ public class DlqResource {
             description = "No such DLQ entry (code `dlq_entry_not_found`).")
     @APIResponse(responseCode = "413", ref = ApiDocument.CONTENT_TOO_LARGE)
     @APIResponse(responseCode = "415", ref = ApiDocument.UNSUPPORTED_MEDIA_TYPE)
-    public Uni<DlqEntry> resolve(
-            @Parameter(
-                            description = "The DLQ entry (`dlq_entry_uuid`).",
-                            schema = @Schema(format = "uuid"))
-                    @PathParam("entry_uuid")
-                    String entryUuid,
-            String body) {
+    public Uni<DlqEntry> resolve(@PathParam("entry_uuid") String entryUuid, String body) {
         UUID id;
         try {
             id = UUID.fromString(entryUuid);

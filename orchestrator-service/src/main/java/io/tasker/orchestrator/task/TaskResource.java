@@ -43,15 +43,13 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
-/** The task API: {@code /v1/tasks}. */
+/**
+ * The task API: {@code /v1/tasks}. The {@code *_uuid} path parameters and their 400 {@code
+ * invalid_uuid} are documented by {@link io.tasker.orchestrator.rest.ApiConventions}.
+ */
 @Path("/v1/tasks")
 @Produces(MediaType.APPLICATION_JSON)
 public class TaskResource {
-
-    private static final String TASK_UUID =
-            "The task (`task_uuid`); not a UUID is a 400 `invalid_uuid`.";
-    private static final String STEP_UUID =
-            "The step (`workflow_step_uuid`); not a UUID is a 400 `invalid_uuid`.";
 
     private final TaskService tasks;
     private final StepOperations steps;
@@ -85,10 +83,7 @@ public class TaskResource {
                             + " task with its steps and enqueues every root step.")
     @RequestBody(
             required = true,
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = CreateTaskRequest.class)))
+            content = @Content(schema = @Schema(implementation = CreateTaskRequest.class)))
     @APIResponse(
             responseCode = "201",
             description = "The task was created; its steps are listed with their initial states.",
@@ -137,13 +132,7 @@ public class TaskResource {
     @GET
     @Tag(name = "tasks")
     @Operation(operationId = "listTasks", summary = "List tasks, newest first")
-    @APIResponse(
-            responseCode = "200",
-            description = "One page of tasks (summary fields).",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = TaskPage.class)))
+    @APIResponse(responseCode = "200", description = "One page of tasks (summary fields).")
     @APIResponse(
             responseCode = "400",
             description =
@@ -221,21 +210,9 @@ public class TaskResource {
             summary = "Read a task",
             description =
                     "The task with its context, identity hash, execution summary and every step.")
-    @APIResponse(
-            responseCode = "200",
-            description = "The task.",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = Task.class)))
-    @APIResponse(
-            responseCode = "400",
-            description = "task_uuid is not a UUID (code `invalid_uuid`).")
-    @APIResponse(responseCode = "404", description = "No such task (code `task_not_found`).")
-    public Uni<Task> get(
-            @Parameter(description = TASK_UUID, schema = @Schema(format = "uuid"))
-                    @PathParam("task_uuid")
-                    String taskUuid) {
+    @APIResponse(responseCode = "200", description = "The task.")
+    @APIResponse(responseCode = "404", ref = ApiDocument.TASK_NOT_FOUND)
+    public Uni<Task> get(@PathParam("task_uuid") String taskUuid) {
         UUID id = uuid("task_uuid", taskUuid);
         return queries.findTask(pool, id).map(found -> found.orElseThrow(() -> taskNotFound(id)));
     }
@@ -251,26 +228,15 @@ public class TaskResource {
                     "Moves the task and every step of it that has not finished to `cancelled`, in"
                             + " one transaction. Results that arrive later for its steps are"
                             + " discarded.")
-    @APIResponse(
-            responseCode = "200",
-            description = "The cancelled task.",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = Task.class)))
-    @APIResponse(
-            responseCode = "400",
-            description = "task_uuid is not a UUID (code `invalid_uuid`).")
-    @APIResponse(responseCode = "404", description = "No such task (code `task_not_found`).")
+    @APIResponse(responseCode = "200", description = "The cancelled task.")
+    @APIResponse(responseCode = "404", ref = ApiDocument.TASK_NOT_FOUND)
     @APIResponse(
             responseCode = "409",
             description =
                     "The task has already finished: complete, error, cancelled or resolved"
                             + " manually (code `task_not_cancellable`).")
     public Uni<Task> cancel(
-            @Parameter(description = TASK_UUID, schema = @Schema(format = "uuid"))
-                    @PathParam("task_uuid")
-                    String taskUuid,
+            @PathParam("task_uuid") String taskUuid,
             @Parameter(description = "Why the task is cancelled (recorded in the transitions).")
                     @QueryParam("reason")
                     String reason,
@@ -303,17 +269,8 @@ public class TaskResource {
                             + " `result`, which is handed to its dependent steps.")
     @RequestBody(
             required = true,
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = StepActionRequest.class)))
-    @APIResponse(
-            responseCode = "200",
-            description = "The step after the action.",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = Step.class)))
+            content = @Content(schema = @Schema(implementation = StepActionRequest.class)))
+    @APIResponse(responseCode = "200", description = "The step after the action.")
     @APIResponse(
             responseCode = "400",
             description =
@@ -321,9 +278,7 @@ public class TaskResource {
                             + " `invalid_request` (body is not an object), `invalid_step_action`"
                             + " (every problem in `errors`: unknown action, missing actor or"
                             + " reason, complete_manually without result).")
-    @APIResponse(
-            responseCode = "404",
-            description = "No such task (code `task_not_found`) or step (code `step_not_found`).")
+    @APIResponse(responseCode = "404", ref = ApiDocument.STEP_NOT_FOUND)
     @APIResponse(
             responseCode = "409",
             description =
@@ -334,12 +289,8 @@ public class TaskResource {
     @APIResponse(responseCode = "413", ref = ApiDocument.CONTENT_TOO_LARGE)
     @APIResponse(responseCode = "415", ref = ApiDocument.UNSUPPORTED_MEDIA_TYPE)
     public Uni<Step> operate(
-            @Parameter(description = TASK_UUID, schema = @Schema(format = "uuid"))
-                    @PathParam("task_uuid")
-                    String taskUuid,
-            @Parameter(description = STEP_UUID, schema = @Schema(format = "uuid"))
-                    @PathParam("step_uuid")
-                    String stepUuid,
+            @PathParam("task_uuid") String taskUuid,
+            @PathParam("step_uuid") String stepUuid,
             String body) {
         UUID id = uuid("task_uuid", taskUuid);
         UUID step = uuid("step_uuid", stepUuid);
@@ -351,21 +302,9 @@ public class TaskResource {
     @Path("/{task_uuid}/workflow_steps")
     @Tag(name = "steps")
     @Operation(operationId = "listWorkflowSteps", summary = "List the steps of a task")
-    @APIResponse(
-            responseCode = "200",
-            description = "Every step of the task, in template order.",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = StepList.class)))
-    @APIResponse(
-            responseCode = "400",
-            description = "task_uuid is not a UUID (code `invalid_uuid`).")
-    @APIResponse(responseCode = "404", description = "No such task (code `task_not_found`).")
-    public Uni<StepList> steps(
-            @Parameter(description = TASK_UUID, schema = @Schema(format = "uuid"))
-                    @PathParam("task_uuid")
-                    String taskUuid) {
+    @APIResponse(responseCode = "200", description = "Every step of the task, in template order.")
+    @APIResponse(responseCode = "404", ref = ApiDocument.TASK_NOT_FOUND)
+    public Uni<StepList> steps(@PathParam("task_uuid") String taskUuid) {
         UUID id = uuid("task_uuid", taskUuid);
         return requireTask(id).chain(() -> queries.listSteps(pool, id, null)).map(StepList::new);
     }
@@ -374,28 +313,10 @@ public class TaskResource {
     @Path("/{task_uuid}/workflow_steps/{step_uuid}")
     @Tag(name = "steps")
     @Operation(operationId = "getWorkflowStep", summary = "Read one step of a task")
-    @APIResponse(
-            responseCode = "200",
-            description = "The step, with its attempt history.",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = Step.class)))
-    @APIResponse(
-            responseCode = "400",
-            description = "task_uuid or step_uuid is not a UUID (code `invalid_uuid`).")
-    @APIResponse(
-            responseCode = "404",
-            description =
-                    "No such task (code `task_not_found`) or the task has no such step (code"
-                            + " `step_not_found`).")
+    @APIResponse(responseCode = "200", description = "The step, with its attempt history.")
+    @APIResponse(responseCode = "404", ref = ApiDocument.STEP_NOT_FOUND)
     public Uni<Step> step(
-            @Parameter(description = TASK_UUID, schema = @Schema(format = "uuid"))
-                    @PathParam("task_uuid")
-                    String taskUuid,
-            @Parameter(description = STEP_UUID, schema = @Schema(format = "uuid"))
-                    @PathParam("step_uuid")
-                    String stepUuid) {
+            @PathParam("task_uuid") String taskUuid, @PathParam("step_uuid") String stepUuid) {
         UUID id = uuid("task_uuid", taskUuid);
         UUID step = uuid("step_uuid", stepUuid);
         return requireTask(id)
@@ -420,21 +341,9 @@ public class TaskResource {
             description =
                     "Every state transition of the task and of its steps, with reasons and"
                             + " metadata.")
-    @APIResponse(
-            responseCode = "200",
-            description = "The transitions, oldest first.",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = Transitions.class)))
-    @APIResponse(
-            responseCode = "400",
-            description = "task_uuid is not a UUID (code `invalid_uuid`).")
-    @APIResponse(responseCode = "404", description = "No such task (code `task_not_found`).")
-    public Uni<Transitions> transitions(
-            @Parameter(description = TASK_UUID, schema = @Schema(format = "uuid"))
-                    @PathParam("task_uuid")
-                    String taskUuid) {
+    @APIResponse(responseCode = "200", description = "The transitions, oldest first.")
+    @APIResponse(responseCode = "404", ref = ApiDocument.TASK_NOT_FOUND)
+    public Uni<Transitions> transitions(@PathParam("task_uuid") String taskUuid) {
         UUID id = uuid("task_uuid", taskUuid);
         return requireTask(id).chain(() -> queries.listTransitions(pool, id));
     }
