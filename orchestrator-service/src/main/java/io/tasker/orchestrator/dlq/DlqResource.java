@@ -9,6 +9,7 @@ import io.tasker.messages.api.DlqResolutionStatus;
 import io.tasker.orchestrator.rest.ApiDocument;
 import io.tasker.orchestrator.rest.ApiException;
 import io.tasker.orchestrator.rest.JsonViews;
+import io.tasker.orchestrator.rest.ParameterChecks;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.Consumes;
@@ -130,13 +131,15 @@ public class DlqResource {
     @APIResponse(responseCode = "413", ref = ApiDocument.CONTENT_TOO_LARGE)
     @APIResponse(responseCode = "415", ref = ApiDocument.UNSUPPORTED_MEDIA_TYPE)
     public Uni<DlqEntry> resolve(@PathParam("entry_uuid") String entryUuid, String body) {
-        UUID id;
-        try {
-            id = UUID.fromString(entryUuid);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(
-                    "invalid_uuid", "entry_uuid '" + entryUuid + "' is not a UUID", List.of());
-        }
+        UUID id =
+                ParameterChecks.parse(
+                        entryUuid,
+                        UUID::fromString,
+                        () ->
+                                ApiException.badRequest(
+                                        "invalid_uuid",
+                                        "entry_uuid '" + entryUuid + "' is not a UUID",
+                                        List.of()));
         DlqResolutionRequest request = read(ApiException.parseJsonBody(body));
         return pool.preparedQuery(RESOLVE)
                 .execute(
@@ -169,12 +172,7 @@ public class DlqResource {
         if (by == null || by.isBlank()) {
             problems.add("resolved_by is required (who resolved it)");
         }
-        if (!problems.isEmpty()) {
-            throw ApiException.badRequest(
-                    "invalid_request",
-                    "the DLQ update has " + problems.size() + " problem(s)",
-                    problems);
-        }
+        ApiException.requireNoProblems("invalid_request", "DLQ update", problems);
         return new DlqResolutionRequest(
                 DlqResolutionStatus.fromWire(status),
                 by,

@@ -14,6 +14,7 @@ import io.tasker.messages.api.Transitions;
 import io.tasker.orchestrator.config.OrchestratorConfig;
 import io.tasker.orchestrator.rest.ApiDocument;
 import io.tasker.orchestrator.rest.ApiException;
+import io.tasker.orchestrator.rest.ParameterChecks;
 import io.tasker.orchestrator.step.StepOperations;
 import io.tasker.orchestrator.task.TaskQueries.TaskFilter;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -29,7 +30,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.net.URI;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -92,10 +92,7 @@ public class TaskResource {
                             name = "Location",
                             description = "URL of the new task, `/v1/tasks/{task_uuid}`.",
                             schema = @Schema(type = SchemaType.STRING)),
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = Task.class)))
+            content = @Content(schema = @Schema(implementation = Task.class)))
     @APIResponse(
             responseCode = "400",
             description =
@@ -364,41 +361,35 @@ public class TaskResource {
     }
 
     private static TaskState state(String status) {
-        if (status == null) {
-            return null;
-        }
-        try {
-            return TaskState.fromWire(status);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(
-                    "invalid_filter",
-                    "unknown status '" + status + "'",
-                    List.of("status must be a task state"));
-        }
+        return ParameterChecks.parse(
+                status,
+                TaskState::fromWire,
+                () ->
+                        ApiException.badRequest(
+                                "invalid_filter",
+                                "unknown status '" + status + "'",
+                                List.of("status must be a task state")));
     }
 
     static UUID uuid(String name, String value) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(
-                    "invalid_uuid",
-                    name + " '" + value + "' is not a UUID",
-                    List.of(name + " must be a UUID"));
-        }
+        return ParameterChecks.parse(
+                value,
+                UUID::fromString,
+                () ->
+                        ApiException.badRequest(
+                                "invalid_uuid",
+                                name + " '" + value + "' is not a UUID",
+                                List.of(name + " must be a UUID")));
     }
 
     private static OffsetDateTime time(String name, String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ApiException.badRequest(
-                    "invalid_filter",
-                    name + " must be an ISO-8601 timestamp with offset",
-                    List.of(name + " '" + value + "' cannot be parsed"));
-        }
+        return ParameterChecks.parse(
+                value,
+                OffsetDateTime::parse,
+                () ->
+                        ApiException.badRequest(
+                                "invalid_filter",
+                                name + " must be an ISO-8601 timestamp with offset",
+                                List.of(name + " '" + value + "' cannot be parsed")));
     }
 }

@@ -77,11 +77,7 @@ public class TemplateResource {
             responseCode = "200",
             description =
                     "Identical content was already registered under this version (`created` is"
-                            + " false).",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = TemplateRegistration.class)))
+                            + " false).")
     @APIResponse(
             responseCode = "201",
             description = "The version was registered (`created` is true).",
@@ -91,10 +87,7 @@ public class TemplateResource {
                             description =
                                     "URL of the version, `/v1/templates/{namespace}/{name}/{version}`.",
                             schema = @Schema(type = SchemaType.STRING)),
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = TemplateRegistration.class)))
+            content = @Content(schema = @Schema(implementation = TemplateRegistration.class)))
     @APIResponse(
             responseCode = "400",
             description =
