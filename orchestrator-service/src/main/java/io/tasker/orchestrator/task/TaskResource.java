@@ -45,10 +45,12 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * The task API: {@code /v1/tasks}. The {@code *_uuid} path parameters and their 400 {@code
- * invalid_uuid} are documented by {@link io.tasker.orchestrator.rest.ApiConventions}.
+ * invalid_uuid} are documented by {@link io.tasker.orchestrator.rest.ApiConventions}; the step
+ * operations carry the tag "steps" in place of the class's "tasks".
  */
 @Path("/v1/tasks")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "tasks")
 public class TaskResource {
 
     private final TaskService tasks;
@@ -72,7 +74,6 @@ public class TaskResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Tag(name = "tasks")
     @Operation(
             operationId = "createTask",
             summary = "Create a task",
@@ -127,7 +128,6 @@ public class TaskResource {
     }
 
     @GET
-    @Tag(name = "tasks")
     @Operation(operationId = "listTasks", summary = "List tasks, newest first")
     @APIResponse(responseCode = "200", description = "One page of tasks (summary fields).")
     @APIResponse(
@@ -201,7 +201,6 @@ public class TaskResource {
 
     @GET
     @Path("/{task_uuid}")
-    @Tag(name = "tasks")
     @Operation(
             operationId = "getTask",
             summary = "Read a task",
@@ -217,7 +216,6 @@ public class TaskResource {
     /** Cancels the task and its unfinished steps; 409 when it has already finished. */
     @DELETE
     @Path("/{task_uuid}")
-    @Tag(name = "tasks")
     @Operation(
             operationId = "cancelTask",
             summary = "Cancel a task",
@@ -331,7 +329,6 @@ public class TaskResource {
 
     @GET
     @Path("/{task_uuid}/transitions")
-    @Tag(name = "tasks")
     @Operation(
             operationId = "listTransitions",
             summary = "Audit trail of a task",
