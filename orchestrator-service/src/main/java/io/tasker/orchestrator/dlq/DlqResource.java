@@ -9,6 +9,7 @@ import io.tasker.messages.api.DlqResolutionStatus;
 import io.tasker.orchestrator.rest.ApiDocument;
 import io.tasker.orchestrator.rest.ApiException;
 import io.tasker.orchestrator.rest.JsonViews;
+import io.tasker.orchestrator.rest.ParameterChecks;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.Consumes;
@@ -72,13 +73,7 @@ public class DlqResource {
 
     @GET
     @Operation(operationId = "listDlqEntries", summary = "List DLQ entries, newest first")
-    @APIResponse(
-            responseCode = "200",
-            description = "The entries.",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = DlqList.class)))
+    @APIResponse(responseCode = "200", description = "The entries.")
     @APIResponse(
             responseCode = "400",
             description =
@@ -123,17 +118,8 @@ public class DlqResource {
                             + " `resolved_at`.")
     @RequestBody(
             required = true,
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = DlqResolutionRequest.class)))
-    @APIResponse(
-            responseCode = "200",
-            description = "The entry after the update.",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = DlqEntry.class)))
+            content = @Content(schema = @Schema(implementation = DlqResolutionRequest.class)))
+    @APIResponse(responseCode = "200", description = "The entry after the update.")
     @APIResponse(
             responseCode = "400",
             description =
@@ -144,20 +130,16 @@ public class DlqResource {
             description = "No such DLQ entry (code `dlq_entry_not_found`).")
     @APIResponse(responseCode = "413", ref = ApiDocument.CONTENT_TOO_LARGE)
     @APIResponse(responseCode = "415", ref = ApiDocument.UNSUPPORTED_MEDIA_TYPE)
-    public Uni<DlqEntry> resolve(
-            @Parameter(
-                            description = "The DLQ entry (`dlq_entry_uuid`).",
-                            schema = @Schema(format = "uuid"))
-                    @PathParam("entry_uuid")
-                    String entryUuid,
-            String body) {
-        UUID id;
-        try {
-            id = UUID.fromString(entryUuid);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(
-                    "invalid_uuid", "entry_uuid '" + entryUuid + "' is not a UUID", List.of());
-        }
+    public Uni<DlqEntry> resolve(@PathParam("entry_uuid") String entryUuid, String body) {
+        UUID id =
+                ParameterChecks.parse(
+                        entryUuid,
+                        UUID::fromString,
+                        () ->
+                                ApiException.badRequest(
+                                        "invalid_uuid",
+                                        "entry_uuid '" + entryUuid + "' is not a UUID",
+                                        List.of()));
         DlqResolutionRequest request = read(ApiException.parseJsonBody(body));
         return pool.preparedQuery(RESOLVE)
                 .execute(
@@ -190,12 +172,7 @@ public class DlqResource {
         if (by == null || by.isBlank()) {
             problems.add("resolved_by is required (who resolved it)");
         }
-        if (!problems.isEmpty()) {
-            throw ApiException.badRequest(
-                    "invalid_request",
-                    "the DLQ update has " + problems.size() + " problem(s)",
-                    problems);
-        }
+        ApiException.requireNoProblems("invalid_request", "DLQ update", problems);
         return new DlqResolutionRequest(
                 DlqResolutionStatus.fromWire(status),
                 by,

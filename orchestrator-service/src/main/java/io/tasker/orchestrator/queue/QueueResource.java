@@ -10,8 +10,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -32,13 +30,7 @@ public class QueueResource {
             operationId = "listQueues",
             summary = "Queue depth and age",
             description = "Per-queue depth, message ages and totals, from pgmq's metrics.")
-    @APIResponse(
-            responseCode = "200",
-            description = "Every pgmq queue, with totals.",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = QueueList.class)))
+    @APIResponse(responseCode = "200", description = "Every pgmq queue, with totals.")
     public Uni<QueueList> list() {
         return queues.metricsAll()
                 .map(

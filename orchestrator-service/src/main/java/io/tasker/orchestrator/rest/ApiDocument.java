@@ -1,20 +1,20 @@
 package io.tasker.orchestrator.rest;
 
-import io.tasker.messages.api.Problem;
 import jakarta.ws.rs.core.Application;
 import org.eclipse.microprofile.openapi.annotations.Components;
 import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * The head of the served OpenAPI document ({@code /q/openapi}) and the error answers every
- * operation shares. The operations themselves come from the annotated resources and their bodies
- * from the records in {@code io.tasker.messages.api}: there is no hand-written document.
+ * The head of the served OpenAPI document ({@code /q/openapi}) and the error answers operations
+ * share by reference ({@link ApiConventions} makes each of them a problem+json answer). The
+ * operations themselves come from the annotated resources and their bodies from the records in
+ * {@code io.tasker.messages.api}: there is no hand-written document.
  */
 @OpenAPIDefinition(
         info =
@@ -51,31 +51,25 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                 @Components(
                         responses = {
                             @APIResponse(
+                                    name = ApiDocument.TASK_NOT_FOUND,
+                                    description = "No such task (code `task_not_found`)."),
+                            @APIResponse(
+                                    name = ApiDocument.STEP_NOT_FOUND,
+                                    description =
+                                            "No such task (code `task_not_found`) or the task has"
+                                                    + " no such step (code `step_not_found`)."),
+                            @APIResponse(
                                     name = ApiDocument.CONTENT_TOO_LARGE,
                                     description =
                                             "The body is larger than `tasker.api.max-body-bytes`"
                                                     + " (code `body_too_large`; the limit is in"
                                                     + " the extension member `max_body_bytes`)."
-                                                    + " Refused before the body is read.",
-                                    content =
-                                            @Content(
-                                                    mediaType = ProblemMapper.PROBLEM_JSON,
-                                                    schema =
-                                                            @Schema(
-                                                                    implementation =
-                                                                            Problem.class))),
+                                                    + " Refused before the body is read."),
                             @APIResponse(
                                     name = ApiDocument.UNSUPPORTED_MEDIA_TYPE,
                                     description =
                                             "The Content-Type of the body is not accepted here"
-                                                    + " (code `unsupported_media_type`).",
-                                    content =
-                                            @Content(
-                                                    mediaType = ProblemMapper.PROBLEM_JSON,
-                                                    schema =
-                                                            @Schema(
-                                                                    implementation =
-                                                                            Problem.class))),
+                                                    + " (code `unsupported_media_type`)."),
                             @APIResponse(
                                     name = ApiDocument.SERVICE_UNAVAILABLE,
                                     description =
@@ -91,38 +85,18 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                                                     name = "Retry-After",
                                                     description =
                                                             "Seconds to wait before retrying.",
-                                                    schema =
-                                                            @Schema(
-                                                                    type =
-                                                                            org.eclipse.microprofile
-                                                                                    .openapi
-                                                                                    .annotations
-                                                                                    .enums
-                                                                                    .SchemaType
-                                                                                    .INTEGER)),
-                                    content =
-                                            @Content(
-                                                    mediaType = ProblemMapper.PROBLEM_JSON,
-                                                    schema =
-                                                            @Schema(
-                                                                    implementation =
-                                                                            Problem.class))),
+                                                    schema = @Schema(type = SchemaType.INTEGER))),
                             @APIResponse(
                                     name = ApiDocument.INTERNAL_ERROR,
                                     description =
                                             "Unexpected failure (code `internal_error`,"
                                                     + " `retryable` true); details are in the"
-                                                    + " orchestrator log.",
-                                    content =
-                                            @Content(
-                                                    mediaType = ProblemMapper.PROBLEM_JSON,
-                                                    schema =
-                                                            @Schema(
-                                                                    implementation =
-                                                                            Problem.class)))
+                                                    + " orchestrator log.")
                         }))
 public class ApiDocument extends Application {
 
+    public static final String TASK_NOT_FOUND = "TaskNotFound";
+    public static final String STEP_NOT_FOUND = "StepNotFound";
     public static final String CONTENT_TOO_LARGE = "ContentTooLarge";
     public static final String UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaType";
     public static final String SERVICE_UNAVAILABLE = "ServiceUnavailable";

@@ -1,5 +1,6 @@
 package io.tasker.orchestrator.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -62,10 +63,30 @@ public class ApiException extends RuntimeException {
     }
 
     /**
+     * Fails with a 400 {@code invalid_request} ({@code detail}) unless the body is a JSON object.
+     */
+    public static void requireObject(JsonNode body, String detail) {
+        if (body == null || !body.isObject()) {
+            throw badRequest("invalid_request", detail, List.of("body must be an object"));
+        }
+    }
+
+    /**
+     * Fails with a 400 {@code code} that lists every problem found in {@code subject} (a request or
+     * document), unless there is none.
+     */
+    public static void requireNoProblems(String code, String subject, List<String> problems) {
+        if (!problems.isEmpty()) {
+            throw badRequest(
+                    code, "the " + subject + " has " + problems.size() + " problem(s)", problems);
+        }
+    }
+
+    /**
      * Parses a JSON request body and checks it against the API's limits (see {@link JsonBodies}),
      * or fails with a 400 ({@code malformed_json}, the broken limit and its JSON path) or a 413.
      */
-    public static com.fasterxml.jackson.databind.JsonNode parseJsonBody(String body) {
+    public static JsonNode parseJsonBody(String body) {
         return JsonBodies.current().parse(body);
     }
 

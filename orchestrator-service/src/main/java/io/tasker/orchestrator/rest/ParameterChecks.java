@@ -2,15 +2,34 @@ package io.tasker.orchestrator.rest;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
+import java.time.DateTimeException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Refuses a NUL character in any query or path parameter, whatever the endpoint: PostgreSQL text
- * cannot hold one, so it would otherwise fail deep in SQL as a 500.
+ * Checks of query and path parameters. A NUL character is refused in any of them, whatever the
+ * endpoint: PostgreSQL text cannot hold one, so it would otherwise fail deep in SQL as a 500.
  */
 public class ParameterChecks {
+
+    /**
+     * A parameter's value read by {@code parser} (a UUID, a state, a timestamp), null when the
+     * parameter is absent, or the {@code invalid} answer when the parser refuses it.
+     */
+    public static <T> T parse(
+            String value, Function<String, T> parser, Supplier<ApiException> invalid) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException | DateTimeException e) {
+            throw invalid.get();
+        }
+    }
 
     @ServerRequestFilter
     public void refuseNul(UriInfo uri) {

@@ -48,12 +48,7 @@ public class StepOperations {
      */
     public static StepActionRequest read(JsonNode body) {
         List<String> problems = new ArrayList<>();
-        if (body == null || !body.isObject()) {
-            throw ApiException.badRequest(
-                    "invalid_request",
-                    "the body must be a JSON object",
-                    List.of("body must be an object"));
-        }
+        ApiException.requireObject(body, "the body must be a JSON object");
         String action = body.path("action").asText(null);
         if (action == null || !ACTIONS.contains(action)) {
             problems.add("action must be one of " + ACTIONS);
@@ -72,12 +67,7 @@ public class StepOperations {
         if ("complete_manually".equals(action) && !body.has("result")) {
             problems.add("complete_manually needs a result (given to dependent steps)");
         }
-        if (!problems.isEmpty()) {
-            throw ApiException.badRequest(
-                    "invalid_step_action",
-                    "the step action has " + problems.size() + " problem(s)",
-                    problems);
-        }
+        ApiException.requireNoProblems("invalid_step_action", "step action", problems);
         // A JSON null result is a result; a missing one is none.
         return new StepActionRequest(
                 StepAction.fromWire(action), actor, reason, body.get("result"));

@@ -14,6 +14,7 @@ import io.tasker.messages.api.Transitions;
 import io.tasker.orchestrator.config.OrchestratorConfig;
 import io.tasker.orchestrator.rest.ApiDocument;
 import io.tasker.orchestrator.rest.ApiException;
+import io.tasker.orchestrator.rest.ParameterChecks;
 import io.tasker.orchestrator.step.StepOperations;
 import io.tasker.orchestrator.task.TaskQueries.TaskFilter;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -29,7 +30,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.net.URI;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -43,15 +43,15 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
-/** The task API: {@code /v1/tasks}. */
+/**
+ * The task API: {@code /v1/tasks}. The {@code *_uuid} path parameters and their 400 {@code
+ * invalid_uuid} are documented by {@link io.tasker.orchestrator.rest.ApiConventions}; the step
+ * operations carry the tag "steps" in place of the class's "tasks".
+ */
 @Path("/v1/tasks")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "tasks")
 public class TaskResource {
-
-    private static final String TASK_UUID =
-            "The task (`task_uuid`); not a UUID is a 400 `invalid_uuid`.";
-    private static final String STEP_UUID =
-            "The step (`workflow_step_uuid`); not a UUID is a 400 `invalid_uuid`.";
 
     private final TaskService tasks;
     private final StepOperations steps;
@@ -74,7 +74,6 @@ public class TaskResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Tag(name = "tasks")
     @Operation(
             operationId = "createTask",
             summary = "Create a task",
@@ -85,10 +84,7 @@ public class TaskResource {
                             + " task with its steps and enqueues every root step.")
     @RequestBody(
             required = true,
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = CreateTaskRequest.class)))
+            content = @Content(schema = @Schema(implementation = CreateTaskRequest.class)))
     @APIResponse(
             responseCode = "201",
             description = "The task was created; its steps are listed with their initial states.",
@@ -97,10 +93,7 @@ public class TaskResource {
                             name = "Location",
                             description = "URL of the new task, `/v1/tasks/{task_uuid}`.",
                             schema = @Schema(type = SchemaType.STRING)),
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = Task.class)))
+            content = @Content(schema = @Schema(implementation = Task.class)))
     @APIResponse(
             responseCode = "400",
             description =
@@ -135,15 +128,8 @@ public class TaskResource {
     }
 
     @GET
-    @Tag(name = "tasks")
     @Operation(operationId = "listTasks", summary = "List tasks, newest first")
-    @APIResponse(
-            responseCode = "200",
-            description = "One page of tasks (summary fields).",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = TaskPage.class)))
+    @APIResponse(responseCode = "200", description = "One page of tasks (summary fields).")
     @APIResponse(
             responseCode = "400",
             description =
@@ -215,27 +201,14 @@ public class TaskResource {
 
     @GET
     @Path("/{task_uuid}")
-    @Tag(name = "tasks")
     @Operation(
             operationId = "getTask",
             summary = "Read a task",
             description =
                     "The task with its context, identity hash, execution summary and every step.")
-    @APIResponse(
-            responseCode = "200",
-            description = "The task.",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = Task.class)))
-    @APIResponse(
-            responseCode = "400",
-            description = "task_uuid is not a UUID (code `invalid_uuid`).")
-    @APIResponse(responseCode = "404", description = "No such task (code `task_not_found`).")
-    public Uni<Task> get(
-            @Parameter(description = TASK_UUID, schema = @Schema(format = "uuid"))
-                    @PathParam("task_uuid")
-                    String taskUuid) {
+    @APIResponse(responseCode = "200", description = "The task.")
+    @APIResponse(responseCode = "404", ref = ApiDocument.TASK_NOT_FOUND)
+    public Uni<Task> get(@PathParam("task_uuid") String taskUuid) {
         UUID id = uuid("task_uuid", taskUuid);
         return queries.findTask(pool, id).map(found -> found.orElseThrow(() -> taskNotFound(id)));
     }
@@ -243,7 +216,6 @@ public class TaskResource {
     /** Cancels the task and its unfinished steps; 409 when it has already finished. */
     @DELETE
     @Path("/{task_uuid}")
-    @Tag(name = "tasks")
     @Operation(
             operationId = "cancelTask",
             summary = "Cancel a task",
@@ -251,26 +223,15 @@ public class TaskResource {
                     "Moves the task and every step of it that has not finished to `cancelled`, in"
                             + " one transaction. Results that arrive later for its steps are"
                             + " discarded.")
-    @APIResponse(
-            responseCode = "200",
-            description = "The cancelled task.",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = Task.class)))
-    @APIResponse(
-            responseCode = "400",
-            description = "task_uuid is not a UUID (code `invalid_uuid`).")
-    @APIResponse(responseCode = "404", description = "No such task (code `task_not_found`).")
+    @APIResponse(responseCode = "200", description = "The cancelled task.")
+    @APIResponse(responseCode = "404", ref = ApiDocument.TASK_NOT_FOUND)
     @APIResponse(
             responseCode = "409",
             description =
                     "The task has already finished: complete, error, cancelled or resolved"
                             + " manually (code `task_not_cancellable`).")
     public Uni<Task> cancel(
-            @Parameter(description = TASK_UUID, schema = @Schema(format = "uuid"))
-                    @PathParam("task_uuid")
-                    String taskUuid,
+            @PathParam("task_uuid") String taskUuid,
             @Parameter(description = "Why the task is cancelled (recorded in the transitions).")
                     @QueryParam("reason")
                     String reason,
@@ -303,17 +264,8 @@ public class TaskResource {
                             + " `result`, which is handed to its dependent steps.")
     @RequestBody(
             required = true,
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = StepActionRequest.class)))
-    @APIResponse(
-            responseCode = "200",
-            description = "The step after the action.",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = Step.class)))
+            content = @Content(schema = @Schema(implementation = StepActionRequest.class)))
+    @APIResponse(responseCode = "200", description = "The step after the action.")
     @APIResponse(
             responseCode = "400",
             description =
@@ -321,9 +273,7 @@ public class TaskResource {
                             + " `invalid_request` (body is not an object), `invalid_step_action`"
                             + " (every problem in `errors`: unknown action, missing actor or"
                             + " reason, complete_manually without result).")
-    @APIResponse(
-            responseCode = "404",
-            description = "No such task (code `task_not_found`) or step (code `step_not_found`).")
+    @APIResponse(responseCode = "404", ref = ApiDocument.STEP_NOT_FOUND)
     @APIResponse(
             responseCode = "409",
             description =
@@ -334,12 +284,8 @@ public class TaskResource {
     @APIResponse(responseCode = "413", ref = ApiDocument.CONTENT_TOO_LARGE)
     @APIResponse(responseCode = "415", ref = ApiDocument.UNSUPPORTED_MEDIA_TYPE)
     public Uni<Step> operate(
-            @Parameter(description = TASK_UUID, schema = @Schema(format = "uuid"))
-                    @PathParam("task_uuid")
-                    String taskUuid,
-            @Parameter(description = STEP_UUID, schema = @Schema(format = "uuid"))
-                    @PathParam("step_uuid")
-                    String stepUuid,
+            @PathParam("task_uuid") String taskUuid,
+            @PathParam("step_uuid") String stepUuid,
             String body) {
         UUID id = uuid("task_uuid", taskUuid);
         UUID step = uuid("step_uuid", stepUuid);
@@ -351,21 +297,9 @@ public class TaskResource {
     @Path("/{task_uuid}/workflow_steps")
     @Tag(name = "steps")
     @Operation(operationId = "listWorkflowSteps", summary = "List the steps of a task")
-    @APIResponse(
-            responseCode = "200",
-            description = "Every step of the task, in template order.",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = StepList.class)))
-    @APIResponse(
-            responseCode = "400",
-            description = "task_uuid is not a UUID (code `invalid_uuid`).")
-    @APIResponse(responseCode = "404", description = "No such task (code `task_not_found`).")
-    public Uni<StepList> steps(
-            @Parameter(description = TASK_UUID, schema = @Schema(format = "uuid"))
-                    @PathParam("task_uuid")
-                    String taskUuid) {
+    @APIResponse(responseCode = "200", description = "Every step of the task, in template order.")
+    @APIResponse(responseCode = "404", ref = ApiDocument.TASK_NOT_FOUND)
+    public Uni<StepList> steps(@PathParam("task_uuid") String taskUuid) {
         UUID id = uuid("task_uuid", taskUuid);
         return requireTask(id).chain(() -> queries.listSteps(pool, id, null)).map(StepList::new);
     }
@@ -374,28 +308,10 @@ public class TaskResource {
     @Path("/{task_uuid}/workflow_steps/{step_uuid}")
     @Tag(name = "steps")
     @Operation(operationId = "getWorkflowStep", summary = "Read one step of a task")
-    @APIResponse(
-            responseCode = "200",
-            description = "The step, with its attempt history.",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = Step.class)))
-    @APIResponse(
-            responseCode = "400",
-            description = "task_uuid or step_uuid is not a UUID (code `invalid_uuid`).")
-    @APIResponse(
-            responseCode = "404",
-            description =
-                    "No such task (code `task_not_found`) or the task has no such step (code"
-                            + " `step_not_found`).")
+    @APIResponse(responseCode = "200", description = "The step, with its attempt history.")
+    @APIResponse(responseCode = "404", ref = ApiDocument.STEP_NOT_FOUND)
     public Uni<Step> step(
-            @Parameter(description = TASK_UUID, schema = @Schema(format = "uuid"))
-                    @PathParam("task_uuid")
-                    String taskUuid,
-            @Parameter(description = STEP_UUID, schema = @Schema(format = "uuid"))
-                    @PathParam("step_uuid")
-                    String stepUuid) {
+            @PathParam("task_uuid") String taskUuid, @PathParam("step_uuid") String stepUuid) {
         UUID id = uuid("task_uuid", taskUuid);
         UUID step = uuid("step_uuid", stepUuid);
         return requireTask(id)
@@ -413,28 +329,15 @@ public class TaskResource {
 
     @GET
     @Path("/{task_uuid}/transitions")
-    @Tag(name = "tasks")
     @Operation(
             operationId = "listTransitions",
             summary = "Audit trail of a task",
             description =
                     "Every state transition of the task and of its steps, with reasons and"
                             + " metadata.")
-    @APIResponse(
-            responseCode = "200",
-            description = "The transitions, oldest first.",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = Transitions.class)))
-    @APIResponse(
-            responseCode = "400",
-            description = "task_uuid is not a UUID (code `invalid_uuid`).")
-    @APIResponse(responseCode = "404", description = "No such task (code `task_not_found`).")
-    public Uni<Transitions> transitions(
-            @Parameter(description = TASK_UUID, schema = @Schema(format = "uuid"))
-                    @PathParam("task_uuid")
-                    String taskUuid) {
+    @APIResponse(responseCode = "200", description = "The transitions, oldest first.")
+    @APIResponse(responseCode = "404", ref = ApiDocument.TASK_NOT_FOUND)
+    public Uni<Transitions> transitions(@PathParam("task_uuid") String taskUuid) {
         UUID id = uuid("task_uuid", taskUuid);
         return requireTask(id).chain(() -> queries.listTransitions(pool, id));
     }
@@ -455,41 +358,35 @@ public class TaskResource {
     }
 
     private static TaskState state(String status) {
-        if (status == null) {
-            return null;
-        }
-        try {
-            return TaskState.fromWire(status);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(
-                    "invalid_filter",
-                    "unknown status '" + status + "'",
-                    List.of("status must be a task state"));
-        }
+        return ParameterChecks.parse(
+                status,
+                TaskState::fromWire,
+                () ->
+                        ApiException.badRequest(
+                                "invalid_filter",
+                                "unknown status '" + status + "'",
+                                List.of("status must be a task state")));
     }
 
     static UUID uuid(String name, String value) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(
-                    "invalid_uuid",
-                    name + " '" + value + "' is not a UUID",
-                    List.of(name + " must be a UUID"));
-        }
+        return ParameterChecks.parse(
+                value,
+                UUID::fromString,
+                () ->
+                        ApiException.badRequest(
+                                "invalid_uuid",
+                                name + " '" + value + "' is not a UUID",
+                                List.of(name + " must be a UUID")));
     }
 
     private static OffsetDateTime time(String name, String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ApiException.badRequest(
-                    "invalid_filter",
-                    name + " must be an ISO-8601 timestamp with offset",
-                    List.of(name + " '" + value + "' cannot be parsed"));
-        }
+        return ParameterChecks.parse(
+                value,
+                OffsetDateTime::parse,
+                () ->
+                        ApiException.badRequest(
+                                "invalid_filter",
+                                name + " must be an ISO-8601 timestamp with offset",
+                                List.of(name + " '" + value + "' cannot be parsed")));
     }
 }

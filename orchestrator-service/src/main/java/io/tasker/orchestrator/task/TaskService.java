@@ -259,12 +259,7 @@ public class TaskService {
      */
     public static CreateTaskRequest read(JsonNode body) {
         List<String> problems = new ArrayList<>();
-        if (body == null || !body.isObject()) {
-            throw ApiException.badRequest(
-                    "invalid_request",
-                    "the request body must be a JSON object",
-                    List.of("body must be an object"));
-        }
+        ApiException.requireObject(body, "the request body must be a JSON object");
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!FIELDS.contains(key)) {
@@ -328,12 +323,7 @@ public class TaskService {
         String initiator = optionalText(body, "initiator", problems);
         String source = optionalText(body, "source_system", problems);
         String reason = optionalText(body, "reason", problems);
-        if (!problems.isEmpty()) {
-            throw ApiException.badRequest(
-                    "invalid_request",
-                    "the task request has " + problems.size() + " problem(s)",
-                    problems);
-        }
+        ApiException.requireNoProblems("invalid_request", "task request", problems);
         return new CreateTaskRequest(
                 namespace,
                 name,

@@ -67,40 +67,17 @@ public class TemplateResource {
                             + " immutable.")
     @RequestBody(
             required = true,
-            content = {
-                @Content(
-                        mediaType = MediaType.APPLICATION_JSON,
-                        schema =
-                                @Schema(type = SchemaType.OBJECT, description = TEMPLATE_DOCUMENT)),
-                @Content(
-                        mediaType = "application/yaml",
-                        schema =
-                                @Schema(type = SchemaType.OBJECT, description = TEMPLATE_DOCUMENT)),
-                @Content(
-                        mediaType = "application/x-yaml",
-                        schema =
-                                @Schema(type = SchemaType.OBJECT, description = TEMPLATE_DOCUMENT)),
-                @Content(
-                        mediaType = "text/yaml",
-                        schema =
-                                @Schema(type = SchemaType.OBJECT, description = TEMPLATE_DOCUMENT)),
-                @Content(
-                        mediaType = "text/x-yaml",
-                        schema =
-                                @Schema(type = SchemaType.OBJECT, description = TEMPLATE_DOCUMENT)),
-                @Content(
-                        mediaType = MediaType.TEXT_PLAIN,
-                        schema = @Schema(type = SchemaType.OBJECT, description = TEMPLATE_DOCUMENT))
-            })
+            content =
+                    @Content(
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.OBJECT,
+                                            description = TEMPLATE_DOCUMENT)))
     @APIResponse(
             responseCode = "200",
             description =
                     "Identical content was already registered under this version (`created` is"
-                            + " false).",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = TemplateRegistration.class)))
+                            + " false).")
     @APIResponse(
             responseCode = "201",
             description = "The version was registered (`created` is true).",
@@ -110,10 +87,7 @@ public class TemplateResource {
                             description =
                                     "URL of the version, `/v1/templates/{namespace}/{name}/{version}`.",
                             schema = @Schema(type = SchemaType.STRING)),
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = TemplateRegistration.class)))
+            content = @Content(schema = @Schema(implementation = TemplateRegistration.class)))
     @APIResponse(
             responseCode = "400",
             description =
@@ -167,11 +141,7 @@ public class TemplateResource {
     @Operation(operationId = "listTemplates", summary = "List registered template versions")
     @APIResponse(
             responseCode = "200",
-            description = "Every registered version (summary fields, without the template body).",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = TemplateList.class)))
+            description = "Every registered version (summary fields, without the template body).")
     public Uni<TemplateList> list(
             @Parameter(description = "Only versions of this namespace.") @QueryParam("namespace")
                     String namespace) {
@@ -188,11 +158,7 @@ public class TemplateResource {
     @Operation(operationId = "getTemplate", summary = "Read one template version")
     @APIResponse(
             responseCode = "200",
-            description = "The version with the stored template (every default filled in).",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = Template.class)))
+            description = "The version with the stored template (every default filled in).")
     @APIResponse(
             responseCode = "404",
             description = "No such template version (code `template_not_found`).")

@@ -42,12 +42,7 @@ public class TemplateSchemaResource {
     @APIResponse(
             responseCode = "200",
             description = "The effective template schema.",
-            content = {
-                @Content(mediaType = SCHEMA_JSON, schema = @Schema(type = SchemaType.OBJECT)),
-                @Content(
-                        mediaType = MediaType.APPLICATION_JSON,
-                        schema = @Schema(type = SchemaType.OBJECT))
-            })
+            content = @Content(schema = @Schema(type = SchemaType.OBJECT)))
     public String schema() {
         return effective;
     }

@@ -14,6 +14,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /** Registers and reads versioned task templates. */
@@ -70,12 +71,7 @@ public class TemplateService {
 
     private Validated validated(JsonNode document) {
         TemplateValidator.Result result = validator.validate(document);
-        if (!result.valid()) {
-            throw ApiException.badRequest(
-                    "invalid_template",
-                    "the template has " + result.problems().size() + " problem(s)",
-                    result.problems());
-        }
+        ApiException.requireNoProblems("invalid_template", "template", result.problems());
         return new Validated(document, result);
     }
 
@@ -137,20 +133,9 @@ public class TemplateService {
     }
 
     public Uni<StoredTemplate> get(String namespace, String name, String version) {
-        return repository
-                .find(pool, namespace, name, version)
-                .map(
-                        found ->
-                                found.orElseThrow(
-                                        () ->
-                                                ApiException.notFound(
-                                                        "template_not_found",
-                                                        "no template "
-                                                                + namespace
-                                                                + "/"
-                                                                + name
-                                                                + "@"
-                                                                + version)));
+        return required(
+                repository.find(pool, namespace, name, version),
+                "no template " + namespace + "/" + name + "@" + version);
     }
 
     /**
@@ -159,27 +144,29 @@ public class TemplateService {
      * tasker.templates.cache.latest-ttl} since another orchestrator may register a newer version.
      */
     public Uni<StoredTemplate> resolve(String namespace, String name, String version) {
-        java.util.Optional<StoredTemplate> cached = cache.get(namespace, name, version);
+        Optional<StoredTemplate> cached = cache.get(namespace, name, version);
         if (cached.isPresent()) {
             return Uni.createFrom().item(cached.get());
         }
-        Uni<java.util.Optional<StoredTemplate>> found =
+        Uni<Optional<StoredTemplate>> found =
                 version == null
                         ? repository.findLatest(pool, namespace, name)
                         : repository.find(pool, namespace, name, version);
         found = found.invoke(f -> f.ifPresent(t -> cache.put(namespace, name, version, t)));
+        return required(
+                found,
+                "no template "
+                        + namespace
+                        + "/"
+                        + name
+                        + (version == null ? "" : "@" + version)
+                        + " is registered");
+    }
+
+    private static Uni<StoredTemplate> required(
+            Uni<Optional<StoredTemplate>> found, String detail) {
         return found.map(
-                f ->
-                        f.orElseThrow(
-                                () ->
-                                        ApiException.notFound(
-                                                "template_not_found",
-                                                "no template "
-                                                        + namespace
-                                                        + "/"
-                                                        + name
-                                                        + (version == null ? "" : "@" + version)
-                                                        + " is registered")));
+                f -> f.orElseThrow(() -> ApiException.notFound("template_not_found", detail)));
     }
 
     public Uni<List<StoredTemplate>> list(String namespace) {
