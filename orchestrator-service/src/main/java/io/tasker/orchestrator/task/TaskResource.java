@@ -18,6 +18,7 @@ import io.tasker.orchestrator.rest.ParameterChecks;
 import io.tasker.orchestrator.step.StepOperations;
 import io.tasker.orchestrator.task.TaskQueries.TaskFilter;
 import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -53,24 +54,11 @@ import org.jboss.resteasy.reactive.RestResponse;
 @Tag(name = "tasks")
 public class TaskResource {
 
-    private final TaskService tasks;
-    private final StepOperations steps;
-    private final TaskQueries queries;
-    private final Pool pool;
-    private final OrchestratorConfig config;
-
-    public TaskResource(
-            TaskService tasks,
-            TaskQueries queries,
-            Pool pool,
-            OrchestratorConfig config,
-            StepOperations steps) {
-        this.steps = steps;
-        this.tasks = tasks;
-        this.queries = queries;
-        this.pool = pool;
-        this.config = config;
-    }
+    @Inject TaskService tasks;
+    @Inject StepOperations steps;
+    @Inject TaskQueries queries;
+    @Inject Pool pool;
+    @Inject OrchestratorConfig config;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)

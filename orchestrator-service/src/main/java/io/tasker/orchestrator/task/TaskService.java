@@ -20,6 +20,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -57,33 +58,14 @@ public class TaskService {
     // $1 task uuid, $2 operator's reason (may be null), $3 actor recorded in the transitions.
     private static final String CANCEL = "SELECT tasker.cancel_task($1::uuid, $2::text, $3::text)";
 
-    private final Pool pool;
-    private final TemplateService templates;
-    private final InputSchemas schemas;
-    private final TaskRepository repository;
-    private final TaskQueries queries;
-    private final LifecycleMetrics metrics;
-    private final NamespaceBacklog backlog;
-    private final OrchestratorConfig.Api limits;
-
-    public TaskService(
-            Pool pool,
-            TemplateService templates,
-            InputSchemas schemas,
-            TaskRepository repository,
-            TaskQueries queries,
-            LifecycleMetrics metrics,
-            NamespaceBacklog backlog,
-            OrchestratorConfig config) {
-        this.metrics = metrics;
-        this.backlog = backlog;
-        this.limits = config.api();
-        this.pool = pool;
-        this.templates = templates;
-        this.schemas = schemas;
-        this.repository = repository;
-        this.queries = queries;
-    }
+    @Inject Pool pool;
+    @Inject TemplateService templates;
+    @Inject InputSchemas schemas;
+    @Inject TaskRepository repository;
+    @Inject TaskQueries queries;
+    @Inject LifecycleMetrics metrics;
+    @Inject NamespaceBacklog backlog;
+    @Inject OrchestratorConfig config;
 
     /**
      * Creates a task and enqueues its root steps; returns the task view. The request is one that
@@ -187,7 +169,7 @@ public class TaskService {
     private String sizeCheckedJson(JsonNode context) {
         String json = JsonSupport.write(context);
         long bytes = JsonSupport.utf8Length(json);
-        if (bytes > limits.maxContextBytes()) {
+        if (bytes > config.api().maxContextBytes()) {
             throw new ApiException(
                     400,
                     "context_too_large",
@@ -195,14 +177,14 @@ public class TaskService {
                     "$.context: the context has "
                             + bytes
                             + " bytes of JSON; the limit is "
-                            + limits.maxContextBytes()
+                            + config.api().maxContextBytes()
                             + " (tasker.api.max-context-bytes)",
                     List.of("context has " + bytes + " bytes"),
                     Map.of(
                             "json_path",
                             "$.context",
                             "max_context_bytes",
-                            limits.maxContextBytes()));
+                            config.api().maxContextBytes()));
         }
         return json;
     }
