@@ -3,7 +3,9 @@ package io.tasker.orchestrator.template;
 import static io.tasker.orchestrator.template.Templates.DEFAULTS;
 import static io.tasker.orchestrator.template.Templates.RETRY;
 import static io.tasker.orchestrator.template.Templates.graph;
+import static io.tasker.orchestrator.template.Templates.limits;
 import static io.tasker.orchestrator.template.Templates.validator;
+import static io.tasker.orchestrator.template.Templates.versionDigitsProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +14,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tasker.messages.JsonSupport;
 import io.tasker.orchestrator.rest.ApiException;
-import io.tasker.orchestrator.template.Templates.Limits;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -98,21 +99,7 @@ class TemplateLimitsTest {
 
     @Test
     void a_configured_name_limit_above_the_storage_ceiling_has_no_effect() {
-        Limits generous =
-                new Limits(
-                        524288,
-                        256,
-                        32,
-                        100,
-                        100,
-                        100,
-                        128,
-                        12,
-                        65536,
-                        512,
-                        Duration.ofMillis(200),
-                        64);
-        TemplateValidator lenient = validator(RETRY, generous);
+        TemplateValidator lenient = validator(RETRY, limits(256, 32, 100, 100, 100, 128, 12));
         ObjectNode t = graph(1, 0);
         t.put("namespace", "n" + "x".repeat(29));
         t.put("version", "1.1234567890.0");
@@ -123,9 +110,7 @@ class TemplateLimitsTest {
                                 + "x".repeat(29)
                                 + "' is 30 characters, at most 29 allowed"
                                 + " (tasker.templates.limits.max-namespace-length)",
-                        "version '1.1234567890.0' may have at most 9 digits in each of MAJOR,"
-                                + " MINOR and PATCH"
-                                + " (tasker.templates.limits.max-version-component-digits)");
+                        versionDigitsProblem("1.1234567890.0", 9));
     }
 
     @Test
@@ -136,11 +121,7 @@ class TemplateLimitsTest {
 
         ObjectNode huge = graph(1, 0);
         huge.put("version", "1.99999999999.0");
-        assertThat(problems(huge))
-                .containsExactly(
-                        "version '1.99999999999.0' may have at most 9 digits in each of MAJOR,"
-                                + " MINOR and PATCH"
-                                + " (tasker.templates.limits.max-version-component-digits)");
+        assertThat(problems(huge)).containsExactly(versionDigitsProblem("1.99999999999.0", 9));
     }
 
     @Test

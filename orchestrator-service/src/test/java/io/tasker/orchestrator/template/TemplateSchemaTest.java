@@ -3,8 +3,10 @@ package io.tasker.orchestrator.template;
 import static io.tasker.orchestrator.template.Templates.DEFAULTS;
 import static io.tasker.orchestrator.template.Templates.RETRY;
 import static io.tasker.orchestrator.template.Templates.graph;
+import static io.tasker.orchestrator.template.Templates.limits;
 import static io.tasker.orchestrator.template.Templates.retry;
 import static io.tasker.orchestrator.template.Templates.validator;
+import static io.tasker.orchestrator.template.Templates.versionDigitsProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,13 +15,11 @@ import com.networknt.schema.SchemaId;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import io.tasker.messages.JsonSupport;
-import io.tasker.orchestrator.template.Templates.Limits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -64,9 +64,7 @@ class TemplateSchemaTest {
 
     @Test
     void the_configured_limits_and_retry_defaults_are_written_into_the_schema() {
-        var limits =
-                new Limits(
-                        524288, 12, 3, 20, 100, 40, 64, 4, 65536, 512, Duration.ofMillis(200), 64);
+        var limits = limits(12, 3, 20, 100, 40, 64, 4);
         JsonNode schema =
                 new TemplateSchema(limits, retry(7, "linear", 250, 9000, 0, 5)).effective();
 
@@ -93,9 +91,7 @@ class TemplateSchemaTest {
 
     @Test
     void configured_limits_are_what_validation_enforces() {
-        var limits =
-                new Limits(
-                        524288, 2, 1, 29, 63, 63, 128, 2, 65536, 512, Duration.ofMillis(200), 64);
+        var limits = limits(2, 1, 29, 63, 63, 128, 2);
         TemplateValidator validator =
                 new TemplateValidator(new TemplateSchema(limits, RETRY), new InputSchemas(limits));
 
@@ -105,9 +101,7 @@ class TemplateSchemaTest {
                         "steps has 3 entries, at most 2 allowed"
                                 + " (tasker.templates.limits.max-steps)");
         assertThat(validator.validate(graph(2, 1).put("version", "10.0.100")).problems())
-                .containsExactly(
-                        "version '10.0.100' may have at most 2 digits in each of MAJOR, MINOR"
-                                + " and PATCH (tasker.templates.limits.max-version-component-digits)");
+                .containsExactly(versionDigitsProblem("10.0.100", 2));
     }
 
     @Test

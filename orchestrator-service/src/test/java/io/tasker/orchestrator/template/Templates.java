@@ -34,6 +34,30 @@ public final class Templates {
     static final Limits DEFAULTS =
             new Limits(524288, 256, 32, 29, 63, 63, 128, 9, 65536, 512, Duration.ofMillis(200), 64);
 
+    /** The default limits but for these. */
+    static Limits limits(
+            int maxSteps,
+            int maxDependenciesPerStep,
+            int maxNamespaceLength,
+            int maxNameLength,
+            int maxStepNameLength,
+            int maxHandlerNameLength,
+            int maxVersionComponentDigits) {
+        return new Limits(
+                DEFAULTS.maxTemplateBytes(),
+                maxSteps,
+                maxDependenciesPerStep,
+                maxNamespaceLength,
+                maxNameLength,
+                maxStepNameLength,
+                maxHandlerNameLength,
+                maxVersionComponentDigits,
+                DEFAULTS.maxInputSchemaBytes(),
+                DEFAULTS.maxPatternLength(),
+                DEFAULTS.patternMatchBudget(),
+                DEFAULTS.maxYamlDepth());
+    }
+
     /** The documented defaults of {@code tasker.retry.*}. */
     static final OrchestratorConfig.Retry RETRY = retry(3, "exponential", 1000, 30000, 10, 30);
 
@@ -107,6 +131,16 @@ public final class Templates {
     /** A template {@code namespace/name} 1.0.0 of one step, s0, running examples.noop. */
     public static ObjectNode oneStep(String namespace, String name) {
         return graph(namespace, name, 1, 0);
+    }
+
+    /** The problem validation reports for a version with a component over {@code digits} digits. */
+    public static String versionDigitsProblem(String version, int digits) {
+        return "version '"
+                + version
+                + "' may have at most "
+                + digits
+                + " digits in each of MAJOR, MINOR and PATCH"
+                + " (tasker.templates.limits.max-version-component-digits)";
     }
 
     /** A stored template as the repository returns it, with this configuration. */
