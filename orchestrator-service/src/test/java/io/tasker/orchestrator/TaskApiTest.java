@@ -188,14 +188,11 @@ class TaskApiTest {
 
     @Test
     void an_unknown_task_is_404() {
-        given().get("/v1/tasks/0191a3f0-0000-7000-8000-000000000000")
-                .then()
-                .statusCode(404)
-                .body("code", equalTo("task_not_found"));
-        given().get("/v1/tasks/not-a-uuid")
-                .then()
-                .statusCode(400)
-                .body("code", equalTo("invalid_uuid"));
+        problem(
+                given().get("/v1/tasks/0191a3f0-0000-7000-8000-000000000000").then(),
+                404,
+                "task_not_found");
+        problem(given().get("/v1/tasks/not-a-uuid").then(), 400, "invalid_uuid");
     }
 
     @Test

@@ -34,24 +34,20 @@ public final class Templates {
     static final Limits DEFAULTS =
             new Limits(524288, 256, 32, 29, 63, 63, 128, 9, 65536, 512, Duration.ofMillis(200), 64);
 
-    /** The default limits but for these. */
-    static Limits limits(
-            int maxSteps,
-            int maxDependenciesPerStep,
-            int maxNamespaceLength,
-            int maxNameLength,
-            int maxStepNameLength,
-            int maxHandlerNameLength,
-            int maxVersionComponentDigits) {
+    /**
+     * The default limits but for these: steps, dependencies per step, the lengths of namespace,
+     * name, step name and handler name, and the digits of a version component.
+     */
+    static Limits limits(int steps, int deps, int ns, int name, int step, int handler, int digits) {
         return new Limits(
                 DEFAULTS.maxTemplateBytes(),
-                maxSteps,
-                maxDependenciesPerStep,
-                maxNamespaceLength,
-                maxNameLength,
-                maxStepNameLength,
-                maxHandlerNameLength,
-                maxVersionComponentDigits,
+                steps,
+                deps,
+                ns,
+                name,
+                step,
+                handler,
+                digits,
                 DEFAULTS.maxInputSchemaBytes(),
                 DEFAULTS.maxPatternLength(),
                 DEFAULTS.patternMatchBudget(),
