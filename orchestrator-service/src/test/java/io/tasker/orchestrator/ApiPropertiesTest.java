@@ -2,8 +2,6 @@ package io.tasker.orchestrator;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.anyOf;
-import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,12 +9,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
-import io.restassured.config.EncoderConfig;
 import io.restassured.config.HttpClientConfig;
-import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.tasker.messages.JsonSupport;
@@ -53,13 +48,13 @@ class ApiPropertiesTest {
     static final JsonNodeFactory NODES = JsonSupport.MAPPER.getNodeFactory();
 
     /** No background work, so that the only writes are the requests' own. */
-    public static class Quiet implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "tasker.results.enabled", "false",
-                    "tasker.staleness.enabled", "false",
-                    "tasker.api.max-json-depth", "16");
+    public static class Quiet extends ConfigProfile {
+        public Quiet() {
+            super(
+                    Map.of(
+                            "tasker.results.enabled", "false",
+                            "tasker.staleness.enabled", "false",
+                            "tasker.api.max-json-depth", "16"));
         }
     }
 
@@ -79,10 +74,7 @@ class ApiPropertiesTest {
     @BeforeAll
     static void clientSettings() {
         RestAssured.config =
-                RestAssured.config()
-                        .encoderConfig(
-                                EncoderConfig.encoderConfig()
-                                        .encodeContentTypeAs("application/yaml", ContentType.TEXT))
+                ApiCalls.yamlAsText()
                         .httpClient(
                                 HttpClientConfig.httpClientConfig()
                                         .setParam("http.socket.timeout", 30_000));
@@ -90,19 +82,12 @@ class ApiPropertiesTest {
 
     @BeforeEach
     void fixtures() {
-        given().contentType("application/json")
-                .body(TEMPLATE)
-                .post("/v1/templates")
-                .then()
-                .statusCode(anyOf(equalTo(200), equalTo(201)));
+        ApiCalls.registerTemplate(TEMPLATE);
+        int orderId = 1 + Math.abs(UUID.randomUUID().hashCode() % 1_000_000);
         Response task =
-                given().contentType("application/json")
-                        .body(
-                                "{\"namespace\": \"prop\", \"name\": \"order\", \"context\":"
-                                        + " {\"order_id\": "
-                                        + (1 + Math.abs(UUID.randomUUID().hashCode() % 1_000_000))
-                                        + "}}")
-                        .post("/v1/tasks");
+                ApiCalls.createTask("prop", "order", "{\"order_id\": " + orderId + "}")
+                        .extract()
+                        .response();
         assertThat(task.statusCode()).isEqualTo(201);
         taskUuid = task.path("task_uuid");
         stepUuid = task.path("steps[1].workflow_step_uuid");
@@ -118,12 +103,12 @@ class ApiPropertiesTest {
 
     @Test
     void creating_tasks_from_random_and_mutated_bodies_never_fails_the_server() {
-        ObjectNode valid = JsonSupport.object();
-        valid.put("namespace", "prop");
-        valid.put("name", "order");
-        valid.putObject("context").put("order_id", 5);
-        valid.put("reason", "test");
-        valid.putArray("tags").add("a");
+        JsonNode valid =
+                JsonSupport.parse(
+                        """
+                        {"namespace": "prop", "name": "order", "context": {"order_id": 5},
+                         "reason": "test", "tags": ["a"]}
+                        """);
         check(bodies(valid), body -> json(body).post("/v1/tasks"));
     }
 
@@ -151,11 +136,12 @@ class ApiPropertiesTest {
 
     @Test
     void operating_on_a_step_with_random_and_mutated_bodies_never_fails_the_server() {
-        ObjectNode valid = JsonSupport.object();
-        valid.put("action", "complete_manually");
-        valid.put("actor", "ops");
-        valid.put("reason", "test");
-        valid.putObject("result").put("ok", true);
+        JsonNode valid =
+                JsonSupport.parse(
+                        """
+                        {"action": "complete_manually", "actor": "ops", "reason": "test",
+                         "result": {"ok": true}}
+                        """);
         check(
                 bodies(valid),
                 body ->
@@ -184,19 +170,21 @@ class ApiPropertiesTest {
                                     return new Call(
                                             "POST /v1/templates (yaml) " + doc,
                                             () ->
-                                                    given().contentType("application/yaml")
-                                                            .body(doc)
-                                                            .post("/v1/templates"));
+                                                    ApiCalls.postYaml("/v1/templates", doc)
+                                                            .extract()
+                                                            .response());
                                 });
         run(yaml);
     }
 
     @Test
     void resolving_dlq_entries_with_random_and_mutated_bodies_never_fails_the_server() {
-        ObjectNode valid = JsonSupport.object();
-        valid.put("resolution_status", "manually_resolved");
-        valid.put("resolved_by", "ops");
-        valid.put("resolution_notes", "looked at it");
+        JsonNode valid =
+                JsonSupport.parse(
+                        """
+                        {"resolution_status": "manually_resolved", "resolved_by": "ops",
+                         "resolution_notes": "looked at it"}
+                        """);
         Arbitrary<String> entry =
                 Arbitraries.oneOf(
                         Arbitraries.just(dlqUuid), Arbitraries.just(UUID.randomUUID().toString()));

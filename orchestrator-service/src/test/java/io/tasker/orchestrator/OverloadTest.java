@@ -1,16 +1,16 @@
 package io.tasker.orchestrator;
 
-import static io.restassured.RestAssured.given;
-import static io.tasker.orchestrator.RequestHardeningTest.problem;
+import static io.tasker.orchestrator.ApiCalls.postJson;
+import static io.tasker.orchestrator.ApiCalls.problem;
+import static io.tasker.orchestrator.ApiCalls.registerTemplate;
+import static io.tasker.orchestrator.template.Templates.oneStep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ValidatableResponse;
 import io.tasker.orchestrator.queue.NamespaceBacklog;
@@ -27,13 +27,13 @@ import org.junit.jupiter.api.Test;
 class OverloadTest {
 
     /** A backlog limit of two messages, refreshed often. */
-    public static class SmallBacklog implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "tasker.api.max-namespace-backlog", "2",
-                    "tasker.api.backlog-refresh-interval", "5s",
-                    "tasker.api.overload-retry-after", "3s");
+    public static class SmallBacklog extends ConfigProfile {
+        public SmallBacklog() {
+            super(
+                    Map.of(
+                            "tasker.api.max-namespace-backlog", "2",
+                            "tasker.api.backlog-refresh-interval", "5s",
+                            "tasker.api.overload-retry-after", "3s"));
         }
     }
 
@@ -72,22 +72,10 @@ class OverloadTest {
     }
 
     private static void register(String namespace) {
-        given().contentType("application/json")
-                .body(
-                        "{\"namespace\": \""
-                                + namespace
-                                + "\", \"name\": \"one\", \"version\": \"1.0.0\","
-                                + " \"identity_strategy\": \"always_unique\","
-                                + " \"steps\": [{\"name\": \"a\", \"handler\": \"examples.noop\"}]}")
-                .post("/v1/templates")
-                .then()
-                .statusCode(anyOf(equalTo(200), equalTo(201)));
+        registerTemplate(oneStep(namespace, "one").put("identity_strategy", "always_unique"));
     }
 
     private static ValidatableResponse create(String namespace) {
-        return given().contentType("application/json")
-                .body("{\"namespace\": \"" + namespace + "\", \"name\": \"one\"}")
-                .post("/v1/tasks")
-                .then();
+        return postJson("/v1/tasks", "{\"namespace\": \"" + namespace + "\", \"name\": \"one\"}");
     }
 }

@@ -1,13 +1,12 @@
 package io.tasker.orchestrator;
 
-import static io.restassured.RestAssured.given;
+import static io.tasker.orchestrator.ApiCalls.createTask;
+import static io.tasker.orchestrator.ApiCalls.registerTemplate;
+import static io.tasker.orchestrator.template.Templates.oneStep;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.anyOf;
-import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -31,17 +30,17 @@ class PoolExhaustionTest {
     /**
      * One connection, one waiter at most, a short acquisition timeout, nothing in the background.
      */
-    public static class OneConnection implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "quarkus.datasource.reactive.max-size", "1",
-                    "tasker.db.max-wait-queue-size", "0",
-                    "tasker.api.overload-retry-after", "2s",
-                    "tasker.api.max-namespace-backlog", "0",
-                    "tasker.results.enabled", "false",
-                    "tasker.staleness.enabled", "false",
-                    "tasker.metrics.queue-refresh-interval", "1h");
+    public static class OneConnection extends ConfigProfile {
+        public OneConnection() {
+            super(
+                    Map.of(
+                            "quarkus.datasource.reactive.max-size", "1",
+                            "tasker.db.max-wait-queue-size", "0",
+                            "tasker.api.overload-retry-after", "2s",
+                            "tasker.api.max-namespace-backlog", "0",
+                            "tasker.results.enabled", "false",
+                            "tasker.staleness.enabled", "false",
+                            "tasker.metrics.queue-refresh-interval", "1h"));
         }
     }
 
@@ -49,13 +48,7 @@ class PoolExhaustionTest {
 
     @Test
     void an_exhausted_pool_is_a_503_with_retry_after_and_writes_no_task() throws Exception {
-        given().contentType("application/json")
-                .body(
-                        "{\"namespace\": \"pool\", \"name\": \"one\", \"version\": \"1.0.0\","
-                                + " \"steps\": [{\"name\": \"a\", \"handler\": \"examples.noop\"}]}")
-                .post("/v1/templates")
-                .then()
-                .statusCode(anyOf(equalTo(200), equalTo(201)));
+        registerTemplate(oneStep("pool", "one"));
         long before = Sql.count("SELECT count(*) FROM tasker.tasks");
 
         SqlConnection held = pool.getConnection().await().atMost(Duration.ofSeconds(10));
@@ -82,11 +75,6 @@ class PoolExhaustionTest {
     }
 
     private static Response create(int n) {
-        return given().contentType("application/json")
-                .body(
-                        "{\"namespace\": \"pool\", \"name\": \"one\", \"context\": {\"n\": "
-                                + n
-                                + "}}")
-                .post("/v1/tasks");
+        return createTask("pool", "one", "{\"n\": " + n + "}").extract().response();
     }
 }

@@ -1,6 +1,9 @@
 package io.tasker.orchestrator;
 
 import static io.restassured.RestAssured.given;
+import static io.tasker.orchestrator.ApiCalls.createTask;
+import static io.tasker.orchestrator.ApiCalls.postJson;
+import static io.tasker.orchestrator.template.Templates.oneStep;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItems;
@@ -16,18 +19,8 @@ class QueueApiTest {
 
     @Test
     void queues_report_depth_after_a_task_enqueues_its_root_step() {
-        given().contentType("application/json")
-                .body(
-                        "{\"namespace\": \"queue_test\", \"name\": \"one\", \"version\": \"1.0.0\","
-                                + " \"steps\": [{\"name\": \"a\", \"handler\": \"examples.noop\"}]}")
-                .post("/v1/templates")
-                .then()
-                .statusCode(201);
-        given().contentType("application/json")
-                .body("{\"namespace\": \"queue_test\", \"name\": \"one\", \"context\": {}}")
-                .post("/v1/tasks")
-                .then()
-                .statusCode(201);
+        postJson("/v1/templates", oneStep("queue_test", "one")).statusCode(201);
+        createTask("queue_test", "one", "{}").statusCode(201);
         given().get("/v1/queues")
                 .then()
                 .statusCode(200)

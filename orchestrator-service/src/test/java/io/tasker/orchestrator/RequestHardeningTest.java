@@ -1,17 +1,20 @@
 package io.tasker.orchestrator;
 
 import static io.restassured.RestAssured.given;
+import static io.tasker.orchestrator.ApiCalls.patchJson;
+import static io.tasker.orchestrator.ApiCalls.postJson;
+import static io.tasker.orchestrator.ApiCalls.postYaml;
+import static io.tasker.orchestrator.ApiCalls.problem;
+import static io.tasker.orchestrator.ApiCalls.registerTemplate;
+import static io.tasker.orchestrator.ApiCalls.yamlAsText;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import io.restassured.config.EncoderConfig;
 import io.restassured.config.HttpClientConfig;
-import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import java.util.Map;
 import java.util.UUID;
@@ -39,10 +42,7 @@ class RequestHardeningTest {
     static void clientSettings() {
         // A request that makes the service exhaust its heap would otherwise hang the test.
         RestAssured.config =
-                RestAssured.config()
-                        .encoderConfig(
-                                EncoderConfig.encoderConfig()
-                                        .encodeContentTypeAs("application/yaml", ContentType.TEXT))
+                yamlAsText()
                         .httpClient(
                                 HttpClientConfig.httpClientConfig()
                                         .setParam("http.socket.timeout", 30_000)
@@ -50,12 +50,8 @@ class RequestHardeningTest {
     }
 
     @BeforeEach
-    void registerTemplate() {
-        given().contentType("application/json")
-                .body(TEMPLATE)
-                .post("/v1/templates")
-                .then()
-                .statusCode(anyOf(equalTo(200), equalTo(201)));
+    void registerTheTemplate() {
+        registerTemplate(TEMPLATE);
     }
 
     @Test
@@ -81,12 +77,10 @@ class RequestHardeningTest {
         problem(createTask("{\"items\": [\"a\", \"\\u0000\"]}"), 400, "nul_character")
                 .body("json_path", equalTo("$.context.items[1]"));
         problem(
-                        given().contentType("application/json")
-                                .body(
-                                        "{\"namespace\": \"hard\", \"name\": \"order\","
-                                                + " \"reason\": \"why\\u0000\"}")
-                                .post("/v1/tasks")
-                                .then(),
+                        postJson(
+                                "/v1/tasks",
+                                "{\"namespace\": \"hard\", \"name\": \"order\","
+                                        + " \"reason\": \"why\\u0000\"}"),
                         400,
                         "nul_character")
                 .body("json_path", equalTo("$.reason"));
@@ -132,13 +126,11 @@ class RequestHardeningTest {
     @Test
     void a_nul_character_in_a_dlq_note_or_a_step_result_is_a_400() {
         problem(
-                        given().contentType("application/json")
-                                .body(
-                                        "{\"resolution_status\": \"manually_resolved\","
-                                                + " \"resolved_by\": \"ops\","
-                                                + " \"resolution_notes\": \"fixed\\u0000\"}")
-                                .patch("/v1/dlq/" + UUID.randomUUID())
-                                .then(),
+                        patchJson(
+                                "/v1/dlq/" + UUID.randomUUID(),
+                                "{\"resolution_status\": \"manually_resolved\","
+                                        + " \"resolved_by\": \"ops\","
+                                        + " \"resolution_notes\": \"fixed\\u0000\"}"),
                         400,
                         "nul_character")
                 .body("json_path", equalTo("$.resolution_notes"));
@@ -150,12 +142,10 @@ class RequestHardeningTest {
                         .path("steps[0].workflow_step_uuid");
         Map<String, String> before = Sql.fingerprint();
         problem(
-                        given().contentType("application/json")
-                                .body(
-                                        "{\"action\": \"complete_manually\", \"actor\": \"ops\","
-                                                + " \"reason\": \"r\", \"result\": {\"v\": [\"\\u0000\"]}}")
-                                .patch("/v1/tasks/" + task + "/workflow_steps/" + step)
-                                .then(),
+                        patchJson(
+                                "/v1/tasks/" + task + "/workflow_steps/" + step,
+                                "{\"action\": \"complete_manually\", \"actor\": \"ops\","
+                                        + " \"reason\": \"r\", \"result\": {\"v\": [\"\\u0000\"]}}"),
                         400,
                         "nul_character")
                 .body("json_path", equalTo("$.result.v[0]"));
@@ -166,28 +156,24 @@ class RequestHardeningTest {
     void a_nul_character_in_a_template_json_or_yaml_is_a_400_and_nothing_is_registered() {
         Map<String, String> before = Sql.fingerprint();
         problem(
-                        given().contentType("application/json")
-                                .body(
-                                        TEMPLATE.replace("\"1.0.0\"", "\"1.0.1\"")
-                                                .replace("\"order\"", "\"ord\\u0000er\""))
-                                .post("/v1/templates")
-                                .then(),
+                        postJson(
+                                "/v1/templates",
+                                TEMPLATE.replace("\"1.0.0\"", "\"1.0.1\"")
+                                        .replace("\"order\"", "\"ord\\u0000er\"")),
                         400,
                         "nul_character")
                 .body("json_path", equalTo("$.name"));
         problem(
-                        given().contentType("application/yaml")
-                                .body(
-                                        """
-                                        namespace: hard
-                                        name: yaml_order
-                                        version: 1.0.0
-                                        description: "bad\\0text"
-                                        steps:
-                                          - { name: a, handler: examples.noop }
-                                        """)
-                                .post("/v1/templates")
-                                .then(),
+                        postYaml(
+                                "/v1/templates",
+                                """
+                                namespace: hard
+                                name: yaml_order
+                                version: 1.0.0
+                                description: "bad\\0text"
+                                steps:
+                                  - { name: a, handler: examples.noop }
+                                """),
                         400,
                         "nul_character")
                 .body("json_path", equalTo("$.description"));
@@ -211,25 +197,11 @@ class RequestHardeningTest {
                 .contentType("application/problem+json")
                 .body("code", equalTo("number_out_of_range"));
         problem(
-                given().contentType("application/json")
-                        .body(
-                                TEMPLATE.replace("\"1.0.0\"", "\"1.0.2\"")
-                                        .replace(
-                                                "\"examples.noop\"}",
-                                                "\"examples.noop\", \"config\": {\"x\": 1e9999999991}}"))
-                        .post("/v1/templates")
-                        .then(),
+                postJson("/v1/templates", withStepConfig("{\"x\": 1e9999999991}")),
                 400,
                 "number_out_of_range");
         problem(
-                        given().contentType("application/json")
-                                .body(
-                                        TEMPLATE.replace("\"1.0.0\"", "\"1.0.2\"")
-                                                .replace(
-                                                        "\"examples.noop\"}",
-                                                        "\"examples.noop\", \"config\": {\"x\": 1e999999999}}"))
-                                .post("/v1/templates")
-                                .then(),
+                        postJson("/v1/templates", withStepConfig("{\"x\": 1e999999999}")),
                         400,
                         "number_out_of_range")
                 .body("json_path", equalTo("$.steps[0].config.x"));
@@ -263,32 +235,23 @@ class RequestHardeningTest {
     void a_body_over_the_default_limit_is_a_413_problem() {
         Map<String, String> before = Sql.fingerprint();
         String padding = " ".repeat(1_048_576);
-        given().contentType("application/json")
-                .body("{\"namespace\": \"hard\", \"name\": \"order\"}" + padding)
-                .post("/v1/tasks")
-                .then()
-                .statusCode(413)
-                .contentType("application/problem+json")
-                .body("status", equalTo(413))
-                .body("code", equalTo("body_too_large"))
+        problem(
+                        postJson(
+                                "/v1/tasks",
+                                "{\"namespace\": \"hard\", \"name\": \"order\"}" + padding),
+                        413,
+                        "body_too_large")
                 .body("max_body_bytes", equalTo(1_048_576));
         assertThat(Sql.fingerprint()).isEqualTo(before);
     }
 
     private static ValidatableResponse createTask(String context) {
-        return given().contentType("application/json")
-                .body(
-                        "{\"namespace\": \"hard\", \"name\": \"order\", \"context\": "
-                                + context
-                                + "}")
-                .post("/v1/tasks")
-                .then();
+        return ApiCalls.createTask("hard", "order", context);
     }
 
-    static ValidatableResponse problem(ValidatableResponse response, int status, String code) {
-        return response.statusCode(status)
-                .contentType("application/problem+json")
-                .body("status", equalTo(status))
-                .body("code", equalTo(code));
+    /** The template as version 1.0.2, each step with this {@code config}. */
+    private static String withStepConfig(String config) {
+        return TEMPLATE.replace("\"1.0.0\"", "\"1.0.2\"")
+                .replace("\"examples.noop\"}", "\"examples.noop\", \"config\": " + config + "}");
     }
 }

@@ -1,20 +1,18 @@
 package io.tasker.orchestrator;
 
-import static io.restassured.RestAssured.given;
-import static io.tasker.orchestrator.RequestHardeningTest.problem;
+import static io.tasker.orchestrator.ApiCalls.postJson;
+import static io.tasker.orchestrator.ApiCalls.postYaml;
+import static io.tasker.orchestrator.ApiCalls.problem;
+import static io.tasker.orchestrator.ApiCalls.registerTemplate;
+import static io.tasker.orchestrator.template.Templates.oneStep;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
-import io.restassured.config.EncoderConfig;
-import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -42,16 +40,16 @@ class RequestLimitsTest {
     static final int DIGITS = 50;
 
     /** Small limits so that edges are cheap to reach. */
-    public static class SmallLimits implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "tasker.api.max-body-bytes", String.valueOf(BODY),
-                    "tasker.api.max-context-bytes", String.valueOf(CONTEXT),
-                    "tasker.api.max-json-depth", String.valueOf(DEPTH),
-                    "tasker.api.max-json-nodes", String.valueOf(NODES),
-                    "tasker.api.max-string-length", String.valueOf(STRING),
-                    "tasker.api.max-number-digits", String.valueOf(DIGITS));
+    public static class SmallLimits extends ConfigProfile {
+        public SmallLimits() {
+            super(
+                    Map.of(
+                            "tasker.api.max-body-bytes", String.valueOf(BODY),
+                            "tasker.api.max-context-bytes", String.valueOf(CONTEXT),
+                            "tasker.api.max-json-depth", String.valueOf(DEPTH),
+                            "tasker.api.max-json-nodes", String.valueOf(NODES),
+                            "tasker.api.max-string-length", String.valueOf(STRING),
+                            "tasker.api.max-number-digits", String.valueOf(DIGITS)));
         }
     }
 
@@ -59,24 +57,13 @@ class RequestLimitsTest {
     URI tasksUri;
 
     @BeforeAll
-    static void yamlIsText() {
-        RestAssured.config =
-                RestAssured.config()
-                        .encoderConfig(
-                                EncoderConfig.encoderConfig()
-                                        .encodeContentTypeAs("application/yaml", ContentType.TEXT));
+    static void clientSettings() {
+        ApiCalls.yamlIsText();
     }
 
     @BeforeEach
-    void registerTemplate() {
-        given().contentType("application/json")
-                .body(
-                        "{\"namespace\": \"edge\", \"name\": \"one\", \"version\": \"1.0.0\","
-                                + " \"identity_strategy\": \"always_unique\","
-                                + " \"steps\": [{\"name\": \"a\", \"handler\": \"examples.noop\"}]}")
-                .post("/v1/templates")
-                .then()
-                .statusCode(anyOf(equalTo(200), equalTo(201)));
+    void registerTheTemplate() {
+        registerTemplate(oneStep("edge", "one").put("identity_strategy", "always_unique"));
     }
 
     @Test
@@ -172,25 +159,21 @@ class RequestLimitsTest {
     void template_bodies_are_held_to_the_same_limits() {
         long before = Sql.count("SELECT count(*) FROM tasker.named_tasks");
         problem(
-                given().contentType("application/json")
-                        .body(
-                                "{\"namespace\": \"edge\", \"name\": \"deep\", \"version\": \"1.0.0\","
-                                        + " \"steps\": [{\"name\": \"a\", \"handler\": \"examples.noop\","
-                                        + " \"config\": "
-                                        + nested(DEPTH)
-                                        + "}]}")
-                        .post("/v1/templates")
-                        .then(),
+                postJson(
+                        "/v1/templates",
+                        "{\"namespace\": \"edge\", \"name\": \"deep\", \"version\": \"1.0.0\","
+                                + " \"steps\": [{\"name\": \"a\", \"handler\": \"examples.noop\","
+                                + " \"config\": "
+                                + nested(DEPTH)
+                                + "}]}"),
                 400,
                 "json_limit_exceeded");
         problem(
-                        given().contentType("application/yaml")
-                                .body(
-                                        "namespace: edge\nname: long\nversion: 1.0.0\ndescription: "
-                                                + "x".repeat(STRING + 1)
-                                                + "\nsteps:\n  - { name: a, handler: examples.noop }\n")
-                                .post("/v1/templates")
-                                .then(),
+                        postYaml(
+                                "/v1/templates",
+                                "namespace: edge\nname: long\nversion: 1.0.0\ndescription: "
+                                        + "x".repeat(STRING + 1)
+                                        + "\nsteps:\n  - { name: a, handler: examples.noop }\n"),
                         400,
                         "json_limit_exceeded")
                 .body("json_path", equalTo("$.description"));
@@ -220,10 +203,10 @@ class RequestLimitsTest {
     }
 
     private static ValidatableResponse post(String body) {
-        return given().contentType("application/json").body(body).post("/v1/tasks").then();
+        return postJson("/v1/tasks", body);
     }
 
     private static ValidatableResponse createTask(String context) {
-        return post("{\"namespace\": \"edge\", \"name\": \"one\", \"context\": " + context + "}");
+        return ApiCalls.createTask("edge", "one", context);
     }
 }

@@ -1,13 +1,14 @@
 package io.tasker.orchestrator;
 
-import static io.restassured.RestAssured.given;
+import static io.tasker.orchestrator.ApiCalls.postJson;
+import static io.tasker.orchestrator.ApiCalls.taskStatus;
+import static io.tasker.orchestrator.template.Templates.oneStep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tasker.messages.JsonSupport;
 import io.tasker.orchestrator.lifecycle.ResultConsumer;
@@ -40,12 +41,12 @@ class ResultNoticeFormatTest {
     private static final String RESULTS = "orchestration_step_results";
 
     /** Notices come back one second after a read, so a left notice is read again quickly. */
-    public static class ShortVisibility implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "tasker.results.visibility-timeout-seconds", "1",
-                    "tasker.results.max-poll-interval", "200ms");
+    public static class ShortVisibility extends ConfigProfile {
+        public ShortVisibility() {
+            super(
+                    Map.of(
+                            "tasker.results.visibility-timeout-seconds", "1",
+                            "tasker.results.max-poll-interval", "200ms"));
         }
     }
 
@@ -65,14 +66,7 @@ class ResultNoticeFormatTest {
         for (String task : List.of(v1Task, v0Task)) {
             Awaitility.await("task " + task + " complete")
                     .atMost(Duration.ofSeconds(30))
-                    .untilAsserted(
-                            () ->
-                                    assertThat(
-                                                    given().get("/v1/tasks/" + task)
-                                                            .then()
-                                                            .extract()
-                                                            .<String>path("status"))
-                                            .isEqualTo("complete"));
+                    .untilAsserted(() -> assertThat(taskStatus(task)).isEqualTo("complete"));
         }
     }
 
@@ -134,8 +128,7 @@ class ResultNoticeFormatTest {
                                             + " WHERE msg_id = "
                                             + msgId))
                     .isZero();
-            assertThat(given().get("/v1/tasks/" + task).then().extract().<String>path("status"))
-                    .isNotIn("complete", "error");
+            assertThat(taskStatus(task)).isNotIn("complete", "error");
             assertThat(
                             Sql.count(
                                     "SELECT count(*) FROM tasker.workflow_steps WHERE task_uuid = '"
@@ -156,21 +149,13 @@ class ResultNoticeFormatTest {
         if (registered) {
             return;
         }
-        given().contentType("application/json")
-                .body(
-                        "{\"namespace\": \""
-                                + NS
-                                + "\", \"name\": \"one_step\", \"version\": \"1.0.0\","
-                                + " \"steps\": [{\"name\": \"only\", \"handler\": \"examples.noop\"}]}")
-                .post("/v1/templates")
-                .then()
-                .statusCode(201);
+        postJson("/v1/templates", oneStep(NS, "one_step")).statusCode(201);
         registered = true;
     }
 
     private static String createTask(int n) {
-        return given().contentType("application/json")
-                .body(
+        return postJson(
+                        "/v1/tasks",
                         "{\"namespace\": \""
                                 + NS
                                 + "\", \"name\": \"one_step\", \"context\": {\"n\": "
@@ -178,8 +163,6 @@ class ResultNoticeFormatTest {
                                 + "}, \"idempotency_key\": \""
                                 + java.util.UUID.randomUUID()
                                 + "\"}")
-                .post("/v1/tasks")
-                .then()
                 .statusCode(201)
                 .extract()
                 .path("task_uuid");

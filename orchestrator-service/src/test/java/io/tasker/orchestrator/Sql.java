@@ -1,17 +1,35 @@
 package io.tasker.orchestrator;
 
 import io.tasker.testsupport.TestDatabase;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Plain JDBC reads of the test database, to prove what was (not) written. */
-final class Sql {
+/**
+ * Reads of the test database, to prove what was (not) written: plain JDBC, or the application's own
+ * pool.
+ */
+public final class Sql {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     private Sql() {}
+
+    /** The first row of {@code sql} with these arguments, run on the application's pool. */
+    public static Row firstRow(Pool pool, String sql, Tuple args) {
+        return pool.preparedQuery(sql)
+                .execute(args)
+                .map(rows -> rows.iterator().next())
+                .await()
+                .atMost(WAIT);
+    }
 
     static long count(String sql) {
         try (Connection c = DatabaseResource.database.connect();

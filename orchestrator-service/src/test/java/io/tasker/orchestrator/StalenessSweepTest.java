@@ -1,12 +1,17 @@
 package io.tasker.orchestrator;
 
 import static io.restassured.RestAssured.given;
+import static io.tasker.orchestrator.ApiCalls.createTask;
+import static io.tasker.orchestrator.ApiCalls.getOk;
+import static io.tasker.orchestrator.ApiCalls.postJson;
+import static io.tasker.orchestrator.ApiCalls.taskStatus;
+import static io.tasker.orchestrator.template.Templates.oneStep;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -25,10 +30,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = DatabaseResource.class, restrictToAnnotatedClass = true)
 class StalenessSweepTest {
 
-    public static class EverySecond implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("tasker.staleness.interval", "1s");
+    public static class EverySecond extends ConfigProfile {
+        public EverySecond() {
+            super(Map.of("tasker.staleness.interval", "1s"));
         }
     }
 
@@ -42,20 +46,11 @@ class StalenessSweepTest {
     @Test
     void a_task_older_than_its_lifecycle_limit_is_swept_to_the_dlq_and_to_error()
             throws SQLException {
-        given().contentType("application/json")
-                .body(
-                        "{\"namespace\": \"stale_test\", \"name\": \"forgotten\", \"version\": \"1.0.0\","
-                                + " \"lifecycle\": {\"max_duration_minutes\": 5},"
-                                + " \"steps\": [{\"name\": \"a\", \"handler\": \"examples.noop\"}]}")
-                .post("/v1/templates")
-                .then()
-                .statusCode(201);
+        ObjectNode template = oneStep("stale_test", "forgotten");
+        template.putObject("lifecycle").put("max_duration_minutes", 5);
+        postJson("/v1/templates", template).statusCode(201);
         String id =
-                given().contentType("application/json")
-                        .body(
-                                "{\"namespace\": \"stale_test\", \"name\": \"forgotten\", \"context\": {}}")
-                        .post("/v1/tasks")
-                        .then()
+                createTask("stale_test", "forgotten", "{}")
                         .statusCode(201)
                         .extract()
                         .path("task_uuid");
@@ -70,20 +65,8 @@ class StalenessSweepTest {
 
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
-                .untilAsserted(
-                        () ->
-                                assertThat(
-                                                given().get("/v1/tasks/" + id)
-                                                        .then()
-                                                        .extract()
-                                                        .<String>path("status"))
-                                        .isEqualTo("error"));
-        JsonPath dlq =
-                given().get("/v1/dlq?resolution_status=pending")
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .jsonPath();
+                .untilAsserted(() -> assertThat(taskStatus(id)).isEqualTo("error"));
+        JsonPath dlq = JsonPath.from(getOk("/v1/dlq?resolution_status=pending"));
         List<String> reasons =
                 dlq.getList("dlq_entries.findAll { it.task_uuid == '" + id + "' }.reason");
         assertThat(reasons).containsExactly("staleness_timeout");

@@ -1,7 +1,12 @@
 package io.tasker.orchestrator;
 
 import static io.restassured.RestAssured.given;
+import static io.tasker.orchestrator.ApiCalls.createTask;
+import static io.tasker.orchestrator.ApiCalls.postJson;
+import static io.tasker.orchestrator.ApiCalls.postYaml;
+import static io.tasker.orchestrator.ApiCalls.problem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
@@ -11,9 +16,8 @@ import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.restassured.response.ValidatableResponse;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,41 +47,23 @@ class TaskApiTest {
                 retry: { max_attempts: 5, backoff: linear, backoff_base_ms: 200 }
             """;
 
-    @org.junit.jupiter.api.BeforeAll
-    static void yamlIsText() {
-        io.restassured.RestAssured.config =
-                io.restassured.RestAssured.config()
-                        .encoderConfig(
-                                io.restassured.config.EncoderConfig.encoderConfig()
-                                        .encodeContentTypeAs(
-                                                "application/yaml",
-                                                io.restassured.http.ContentType.TEXT));
+    @BeforeAll
+    static void clientSettings() {
+        ApiCalls.yamlIsText();
     }
 
     @BeforeEach
     void registerTemplate() {
-        given().contentType("application/yaml")
-                .body(ORDER_TEMPLATE)
-                .post("/v1/templates")
-                .then()
-                .statusCode(org.hamcrest.Matchers.anyOf(equalTo(200), equalTo(201)));
+        postYaml("/v1/templates", ORDER_TEMPLATE).statusCode(anyOf(equalTo(200), equalTo(201)));
     }
 
     @Test
     void registering_the_same_version_twice_is_a_no_op_and_different_content_is_a_conflict() {
-        given().contentType("application/yaml")
-                .body(ORDER_TEMPLATE)
-                .post("/v1/templates")
-                .then()
-                .statusCode(200)
-                .body("created", equalTo(false));
-        given().contentType("application/yaml")
-                .body(ORDER_TEMPLATE.replace("two steps", "changed"))
-                .post("/v1/templates")
-                .then()
-                .statusCode(409)
-                .contentType("application/problem+json")
-                .body("code", equalTo("template_version_conflict"));
+        postYaml("/v1/templates", ORDER_TEMPLATE).statusCode(200).body("created", equalTo(false));
+        problem(
+                postYaml("/v1/templates", ORDER_TEMPLATE.replace("two steps", "changed")),
+                409,
+                "template_version_conflict");
         given().get("/v1/templates/api_test/order/1.0.0")
                 .then()
                 .statusCode(200)
@@ -87,13 +73,9 @@ class TaskApiTest {
     }
 
     @Test
-    void creating_a_task_returns_201_with_steps_and_enqueues_the_root() throws SQLException {
+    void creating_a_task_returns_201_with_steps_and_enqueues_the_root() {
         String id =
-                given().contentType("application/json")
-                        .body(
-                                "{\"namespace\": \"api_test\", \"name\": \"order\", \"context\": {\"order_id\": 7, \"email\": \"a@b.c\"}}")
-                        .post("/v1/tasks")
-                        .then()
+                createOrder("{\"order_id\": 7, \"email\": \"a@b.c\"}")
                         .statusCode(201)
                         .header("Location", containsString("/v1/tasks/"))
                         .body("status", equalTo("steps_in_process"))
@@ -103,7 +85,7 @@ class TaskApiTest {
                         .extract()
                         .path("task_uuid");
         assertThat(
-                        count(
+                        Sql.count(
                                 "SELECT count(*) FROM pgmq.q_worker_api_test_queue WHERE message->>'task_uuid' = '"
                                         + id
                                         + "'"))
@@ -121,92 +103,63 @@ class TaskApiTest {
                 .statusCode(200)
                 .body("tasks.task_uuid", hasItem(id));
         // The same context again is a duplicate under the default strict identity strategy.
-        given().contentType("application/json")
-                .body(
-                        "{\"namespace\": \"api_test\", \"name\": \"order\", \"context\": {\"email\": \"a@b.c\", \"order_id\": 7}}")
-                .post("/v1/tasks")
-                .then()
-                .statusCode(409)
-                .body("code", equalTo("duplicate_task"))
+        problem(createOrder("{\"email\": \"a@b.c\", \"order_id\": 7}"), 409, "duplicate_task")
                 .body("existing_task_uuid", equalTo(id));
     }
 
     @Test
-    void unknown_template_is_404_and_writes_nothing() throws SQLException {
-        long before = count("SELECT count(*) FROM tasker.tasks");
-        given().contentType("application/json")
-                .body("{\"namespace\": \"api_test\", \"name\": \"nope\", \"context\": {}}")
-                .post("/v1/tasks")
-                .then()
-                .statusCode(404)
-                .contentType("application/problem+json")
-                .body("code", equalTo("template_not_found"))
-                .body("status", equalTo(404))
+    void unknown_template_is_404_and_writes_nothing() {
+        long before = Sql.count("SELECT count(*) FROM tasker.tasks");
+        problem(createTask("api_test", "nope", "{}"), 404, "template_not_found")
                 .body("instance", equalTo("/v1/tasks"));
-        assertThat(count("SELECT count(*) FROM tasker.tasks")).isEqualTo(before);
+        assertThat(Sql.count("SELECT count(*) FROM tasker.tasks")).isEqualTo(before);
     }
 
     @Test
-    void a_context_failing_the_schema_lists_every_violation_and_writes_nothing()
-            throws SQLException {
-        long before = count("SELECT count(*) FROM tasker.tasks");
-        given().contentType("application/json")
-                .body(
-                        "{\"namespace\": \"api_test\", \"name\": \"order\", \"context\": {\"order_id\": 0}}")
-                .post("/v1/tasks")
-                .then()
-                .statusCode(400)
-                .contentType("application/problem+json")
-                .body("code", equalTo("context_validation_failed"))
+    void a_context_failing_the_schema_lists_every_violation_and_writes_nothing() {
+        long before = Sql.count("SELECT count(*) FROM tasker.tasks");
+        problem(createOrder("{\"order_id\": 0}"), 400, "context_validation_failed")
                 .body("errors", hasSize(2))
                 .body("errors.toString()", containsString("email"))
                 .body("errors.toString()", containsString("minimum"));
-        assertThat(count("SELECT count(*) FROM tasker.tasks")).isEqualTo(before);
+        assertThat(Sql.count("SELECT count(*) FROM tasker.tasks")).isEqualTo(before);
     }
 
     @Test
     void malformed_json_is_a_400_problem() {
-        given().contentType("application/json")
-                .body("{\"namespace\": ")
-                .post("/v1/tasks")
-                .then()
-                .statusCode(400)
-                .contentType("application/problem+json")
-                .body("code", equalTo("malformed_json"))
+        problem(postJson("/v1/tasks", "{\"namespace\": "), 400, "malformed_json")
                 .body("detail", startsWith("the request body is not valid JSON"));
     }
 
     @Test
     void a_bad_namespace_is_refused_with_the_rule() {
-        given().contentType("application/json")
-                .body("{\"namespace\": \"Bad-NS\", \"name\": \"order\", \"context\": {}}")
-                .post("/v1/tasks")
-                .then()
+        createTask("Bad-NS", "order", "{}")
                 .statusCode(400)
                 .body("code", equalTo("invalid_request"))
                 .body("errors[0]", containsString("must match"));
     }
 
     @Test
-    void a_cyclic_template_lists_every_problem_and_is_not_stored() throws SQLException {
-        given().contentType("application/yaml")
-                .body(
-                        """
-                        namespace: api_test
-                        name: loop
-                        version: 1.0
-                        steps:
-                          - { name: a, handler: examples.noop, depends_on: [c] }
-                          - { name: b, handler: examples.noop, depends_on: [a] }
-                          - { name: c, handler: examples.noop, depends_on: [b] }
+    void a_cyclic_template_lists_every_problem_and_is_not_stored() {
+        String cycle =
+                """
+                namespace: api_test
+                name: loop
+                version: 1.0.0
+                steps:
+                  - { name: a, handler: examples.noop, depends_on: [c] }
+                  - { name: b, handler: examples.noop, depends_on: [a] }
+                  - { name: c, handler: examples.noop, depends_on: [b] }
+                """;
+        // The cycle with a short version, a second step c with no attempts and one more step
+        // that depends on an unknown step.
+        String everything =
+                cycle.replace("1.0.0", "1.0")
+                        + """
                           - { name: c, handler: examples.noop, retry: { max_attempts: 0 } }
                           - { name: d, handler: examples.noop, depends_on: [zzz] }
-                        """)
-                .post("/v1/templates")
-                .then()
-                .statusCode(400)
-                .contentType("application/problem+json")
-                .body("code", equalTo("invalid_template"))
+                        """;
+        problem(postYaml("/v1/templates", everything), 400, "invalid_template")
                 .body("errors.toString()", containsString("MAJOR.MINOR.PATCH"))
                 .body("errors.toString()", containsString("duplicate step name 'c'"))
                 .body(
@@ -215,57 +168,37 @@ class TaskApiTest {
                                 "steps[3].retry.max_attempts 0 must be an integer between 1 and"
                                         + " 100"))
                 .body("errors.toString()", containsString("unknown step 'zzz'"));
-        given().contentType("application/yaml")
-                .body(
-                        """
-                        namespace: api_test
-                        name: loop
-                        version: 1.0.0
-                        steps:
-                          - { name: a, handler: examples.noop, depends_on: [c] }
-                          - { name: b, handler: examples.noop, depends_on: [a] }
-                          - { name: c, handler: examples.noop, depends_on: [b] }
-                        """)
-                .post("/v1/templates")
-                .then()
+        postYaml("/v1/templates", cycle)
                 .statusCode(400)
                 .body("errors[0]", containsString("dependency cycle"));
-        assertThat(count("SELECT count(*) FROM tasker.named_tasks WHERE name = 'loop'")).isZero();
+        assertThat(Sql.count("SELECT count(*) FROM tasker.named_tasks WHERE name = 'loop'"))
+                .isZero();
     }
 
     @Test
     void an_invalid_input_schema_is_refused() {
-        given().contentType("application/json")
-                .body(
+        postJson(
+                        "/v1/templates",
                         "{\"namespace\": \"api_test\", \"name\": \"bad_schema\", \"version\": \"1.0.0\","
                                 + " \"input_schema\": {\"type\": \"banana\"},"
                                 + " \"steps\": [{\"name\": \"a\", \"handler\": \"examples.noop\"}]}")
-                .post("/v1/templates")
-                .then()
                 .statusCode(400)
                 .body("errors[0]", containsString("input_schema is not a valid JSON Schema"));
     }
 
     @Test
     void an_unknown_task_is_404() {
-        given().get("/v1/tasks/0191a3f0-0000-7000-8000-000000000000")
-                .then()
-                .statusCode(404)
-                .body("code", equalTo("task_not_found"));
-        given().get("/v1/tasks/not-a-uuid")
-                .then()
-                .statusCode(400)
-                .body("code", equalTo("invalid_uuid"));
+        problem(
+                given().get("/v1/tasks/0191a3f0-0000-7000-8000-000000000000").then(),
+                404,
+                "task_not_found");
+        problem(given().get("/v1/tasks/not-a-uuid").then(), 400, "invalid_uuid");
     }
 
     @Test
     void cancelling_a_task_cancels_every_step_and_a_second_cancel_is_a_409() {
         String id =
-                given().contentType("application/json")
-                        .body(
-                                "{\"namespace\": \"api_test\", \"name\": \"order\", \"context\": {\"order_id\": 8001, \"email\": \"c@d.e\"}}")
-                        .post("/v1/tasks")
-                        .then()
+                createOrder("{\"order_id\": 8001, \"email\": \"c@d.e\"}")
                         .statusCode(201)
                         .extract()
                         .path("task_uuid");
@@ -288,27 +221,17 @@ class TaskApiTest {
                 .body("task_transitions[-1].metadata.actor", equalTo("ops-1"))
                 .body("task_transitions[-1].metadata.reason", equalTo("customer withdrew"));
 
-        given().delete("/v1/tasks/" + id)
-                .then()
-                .statusCode(409)
-                .contentType("application/problem+json")
-                .body("code", equalTo("task_not_cancellable"))
-                .body("status", equalTo(409))
+        problem(given().delete("/v1/tasks/" + id).then(), 409, "task_not_cancellable")
                 .body("instance", equalTo("/v1/tasks/" + id));
         given().get("/v1/tasks/" + id).then().statusCode(200).body("status", equalTo("cancelled"));
 
-        given().delete("/v1/tasks/0191a3f0-0000-7000-8000-000000000000")
-                .then()
-                .statusCode(404)
-                .contentType("application/problem+json")
-                .body("code", equalTo("task_not_found"));
+        problem(
+                given().delete("/v1/tasks/0191a3f0-0000-7000-8000-000000000000").then(),
+                404,
+                "task_not_found");
     }
 
-    private static long count(String sql) throws SQLException {
-        try (Connection c = DatabaseResource.database.connect();
-                ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    private static ValidatableResponse createOrder(String context) {
+        return createTask("api_test", "order", context);
     }
 }

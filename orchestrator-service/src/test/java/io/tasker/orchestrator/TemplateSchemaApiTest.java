@@ -1,20 +1,21 @@
 package io.tasker.orchestrator;
 
 import static io.restassured.RestAssured.given;
+import static io.tasker.orchestrator.ApiCalls.postJson;
+import static io.tasker.orchestrator.ApiCalls.problem;
+import static io.tasker.orchestrator.template.Templates.graph;
+import static io.tasker.orchestrator.template.Templates.versionDigitsProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tasker.messages.JsonSupport;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -28,16 +29,16 @@ import org.junit.jupiter.api.Test;
 class TemplateSchemaApiTest {
 
     /** Limits and defaults unlike the documented ones, so the served values prove their source. */
-    public static class SmallTemplates implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "tasker.templates.limits.max-steps", "3",
-                    "tasker.templates.limits.max-dependencies-per-step", "2",
-                    "tasker.templates.limits.max-handler-name-length", "40",
-                    "tasker.templates.limits.max-version-component-digits", "3",
-                    "tasker.retry.max-attempts", "4",
-                    "tasker.retry.timeout-seconds", "12");
+    public static class SmallTemplates extends ConfigProfile {
+        public SmallTemplates() {
+            super(
+                    Map.of(
+                            "tasker.templates.limits.max-steps", "3",
+                            "tasker.templates.limits.max-dependencies-per-step", "2",
+                            "tasker.templates.limits.max-handler-name-length", "40",
+                            "tasker.templates.limits.max-version-component-digits", "3",
+                            "tasker.retry.max-attempts", "4",
+                            "tasker.retry.timeout-seconds", "12"));
         }
     }
 
@@ -77,68 +78,33 @@ class TemplateSchemaApiTest {
     }
 
     @Test
-    void registration_enforces_the_served_limits_and_fills_the_served_defaults()
-            throws SQLException {
-        given().contentType("application/json")
-                .body(template("four_steps", "1.0.0", 4))
-                .post("/v1/templates")
-                .then()
-                .statusCode(400)
-                .contentType("application/problem+json")
-                .body("code", equalTo("invalid_template"))
+    void registration_enforces_the_served_limits_and_fills_the_served_defaults() {
+        problem(
+                        postJson("/v1/templates", template("four_steps", "1.0.0", 4)),
+                        400,
+                        "invalid_template")
                 .body(
                         "errors",
                         contains(
                                 "steps has 4 entries, at most 3 allowed"
                                         + " (tasker.templates.limits.max-steps)"));
-        given().contentType("application/json")
-                .body(template("long_version", "1.1000.0", 1))
-                .post("/v1/templates")
-                .then()
+        postJson("/v1/templates", template("long_version", "1.1000.0", 1))
                 .statusCode(400)
-                .body(
-                        "errors",
-                        contains(
-                                "version '1.1000.0' may have at most 3 digits in each of MAJOR,"
-                                        + " MINOR and PATCH"
-                                        + " (tasker.templates.limits.max-version-component-digits)"));
+                .body("errors", contains(versionDigitsProblem("1.1000.0", 3)));
         assertThat(
-                        count(
+                        Sql.count(
                                 "SELECT count(*) FROM tasker.named_tasks WHERE name IN"
                                         + " ('four_steps', 'long_version')"))
                 .isZero();
 
-        given().contentType("application/json")
-                .body(template("three_steps", "999.0.0", 3))
-                .post("/v1/templates")
-                .then()
+        postJson("/v1/templates", template("three_steps", "999.0.0", 3))
                 .statusCode(201)
                 .body("template.steps[2].retry.max_attempts", equalTo(4))
                 .body("template.steps[2].timeout_seconds", equalTo(12));
     }
 
-    private static String template(String name, String version, int steps) {
-        StringBuilder list = new StringBuilder();
-        for (int i = 0; i < steps; i++) {
-            list.append(i == 0 ? "" : ", ")
-                    .append("{\"name\": \"s")
-                    .append(i)
-                    .append("\", \"handler\": \"examples.noop\"}");
-        }
-        return "{\"namespace\": \"schema_api\", \"name\": \""
-                + name
-                + "\", \"version\": \""
-                + version
-                + "\", \"steps\": ["
-                + list
-                + "]}";
-    }
-
-    private static long count(String sql) throws SQLException {
-        try (Connection c = DatabaseResource.database.connect();
-                ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    /** A template {@code name} of this version with {@code steps} independent steps. */
+    private static ObjectNode template(String name, String version, int steps) {
+        return graph("schema_api", name, steps, 0).put("version", version);
     }
 }

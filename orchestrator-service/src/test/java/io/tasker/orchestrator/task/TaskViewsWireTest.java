@@ -1,18 +1,19 @@
 package io.tasker.orchestrator.task;
 
 import static io.restassured.RestAssured.given;
+import static io.tasker.orchestrator.ApiCalls.getOk;
+import static io.tasker.orchestrator.ApiCalls.postJson;
+import static io.tasker.orchestrator.template.Templates.graph;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.restassured.config.EncoderConfig;
-import io.restassured.http.ContentType;
 import io.tasker.messages.JsonSupport;
 import io.tasker.messages.StepState;
 import io.tasker.messages.TaskState;
 import io.tasker.messages.api.AttemptOutcome;
 import io.tasker.orchestrator.DatabaseResource;
+import io.tasker.orchestrator.Sql;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,51 +32,26 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = DatabaseResource.class, restrictToAnnotatedClass = true)
 class TaskViewsWireTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
-
-    private static final String TEMPLATE =
-            """
-            namespace: wire_test
-            name: order
-            version: 1.0.0
-            steps:
-              - name: first
-                handler: examples.noop
-              - name: second
-                handler: examples.noop
-                depends_on: [first]
-            """;
-
     @Inject Pool pool;
-
-    @BeforeAll
-    static void yamlIsText() {
-        RestAssured.config =
-                RestAssured.config()
-                        .encoderConfig(
-                                EncoderConfig.encoderConfig()
-                                        .encodeContentTypeAs("application/yaml", ContentType.TEXT));
-    }
 
     @Test
     void task_steps_transitions_and_list_are_served_exactly_as_the_database_builds_them() {
-        given().contentType("application/yaml").body(TEMPLATE).post("/v1/templates");
+        // Two steps, s1 depending on s0.
+        postJson("/v1/templates", graph("wire_test", "order", 2, 1));
         String created =
-                given().contentType("application/json")
-                        .body(
+                postJson(
+                                "/v1/tasks",
                                 """
                                 {"namespace": "wire_test", "name": "order",
                                  "context": {"amount": 12.50, "big": 123456789012345678901234567890,
                                              "tiny": 1.0E-30, "text": "\\u00e9\\ud83d\\ude00"},
                                  "tags": ["a", "b"], "initiator": "wire-test"}
                                 """)
-                        .post("/v1/tasks")
-                        .then()
                         .statusCode(201)
                         .extract()
                         .asString();
         UUID task = UUID.fromString(JsonSupport.parse(created).get("task_uuid").asText());
-        UUID first = stepUuid(task, "first");
+        UUID first = stepUuid(task, "s0");
         // A result with exact numbers, an error, an attempt with a finished time and a retry time:
         // every kind of member the step view has.
         sql(
@@ -102,16 +77,16 @@ class TaskViewsWireTest {
                 .then()
                 .statusCode(200);
 
-        assertSame(get("/v1/tasks/" + task), view(TaskQueries.TASK, Tuple.of(task)));
+        assertSame(getOk("/v1/tasks/" + task), view(TaskQueries.TASK, Tuple.of(task)));
         assertSame(
-                get("/v1/tasks/" + task + "/workflow_steps"),
+                getOk("/v1/tasks/" + task + "/workflow_steps"),
                 "{\"workflow_steps\":" + view(TaskQueries.STEPS, Tuple.of(task, null)) + "}");
         assertSame(
-                get("/v1/tasks/" + task + "/workflow_steps/" + first),
+                getOk("/v1/tasks/" + task + "/workflow_steps/" + first),
                 JsonSupport.write(
                         JsonSupport.parse(view(TaskQueries.STEPS, Tuple.of(task, first))).get(0)));
         assertSame(
-                get("/v1/tasks/" + task + "/transitions"),
+                getOk("/v1/tasks/" + task + "/transitions"),
                 view(TaskQueries.TRANSITIONS, Tuple.of(task)));
         String listed =
                 view(
@@ -126,12 +101,12 @@ class TaskViewsWireTest {
                                 .addInteger(0));
         assertSame(
                 JsonSupport.write(
-                        JsonSupport.parse(get("/v1/tasks?namespace=wire_test&limit=1"))
+                        JsonSupport.parse(getOk("/v1/tasks?namespace=wire_test&limit=1"))
                                 .get("tasks")
                                 .get(0)),
                 listed);
         // The served text holds PostgreSQL's timestamp form, offset written as +HH:MM.
-        assertThat(JsonSupport.parse(get("/v1/tasks/" + task)).get("created_at").asText())
+        assertThat(JsonSupport.parse(getOk("/v1/tasks/" + task)).get("created_at").asText())
                 .matches(
                         "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,6})?[+-]\\d\\d:\\d\\d");
     }
@@ -152,16 +127,15 @@ class TaskViewsWireTest {
     /** The values the CHECK constraint on {@code table.column} allows. */
     private List<String> allowed(String table, String column) {
         String check =
-                pool.preparedQuery(
+                Sql.firstRow(
+                                pool,
                                 """
                                 SELECT pg_get_constraintdef(oid) FROM pg_constraint
                                  WHERE conrelid = $1::regclass AND contype = 'c'
                                    AND pg_get_constraintdef(oid) LIKE '%(' || $2 || ' %'
-                                """)
-                        .execute(Tuple.of(table, column))
-                        .map(rows -> rows.iterator().next().getString(0))
-                        .await()
-                        .atMost(WAIT);
+                                """,
+                                Tuple.of(table, column))
+                        .getString(0);
         return Pattern.compile("'([a-z_]+)'")
                 .matcher(check)
                 .results()
@@ -170,7 +144,7 @@ class TaskViewsWireTest {
     }
 
     private UUID stepUuid(UUID task, String name) {
-        String steps = get("/v1/tasks/" + task + "/workflow_steps");
+        String steps = getOk("/v1/tasks/" + task + "/workflow_steps");
         for (var step : JsonSupport.parse(steps).get("workflow_steps")) {
             if (step.get("name").asText().equals(name)) {
                 return UUID.fromString(step.get("workflow_step_uuid").asText());
@@ -179,20 +153,12 @@ class TaskViewsWireTest {
         throw new AssertionError("no step " + name + " in " + steps);
     }
 
-    private static String get(String path) {
-        return given().get(path).then().statusCode(200).extract().asString();
-    }
-
     private String view(String sql, Tuple args) {
-        return pool.preparedQuery(sql)
-                .execute(args)
-                .map(rows -> rows.iterator().next().getString(0))
-                .await()
-                .atMost(WAIT);
+        return Sql.firstRow(pool, sql, args).getString(0);
     }
 
     private void sql(String sql, Tuple args) {
-        pool.preparedQuery(sql).execute(args).await().atMost(WAIT);
+        pool.preparedQuery(sql).execute(args).await().atMost(Duration.ofSeconds(10));
     }
 
     /**

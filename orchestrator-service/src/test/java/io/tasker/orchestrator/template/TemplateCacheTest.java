@@ -1,5 +1,6 @@
 package io.tasker.orchestrator.template;
 
+import static io.tasker.orchestrator.template.Templates.stored;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +10,6 @@ import io.tasker.orchestrator.config.OrchestratorConfig;
 import io.tasker.orchestrator.rest.ApiException;
 import io.tasker.orchestrator.template.TemplateRepository.StoredTemplate;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -36,15 +36,7 @@ class TemplateCacheTest {
     }
 
     private static StoredTemplate template(String version) {
-        return new StoredTemplate(
-                UUID.randomUUID(),
-                "examples",
-                "linear_workflow",
-                version,
-                "hash-" + version,
-                "strict",
-                JsonSupport.parse("{}"),
-                "2026-12-02T05:00:00Z");
+        return stored("examples", "linear_workflow", version, JsonSupport.parse("{}"));
     }
 
     @Test
@@ -135,7 +127,7 @@ class TemplateCacheTest {
 
     @Test
     void compiled_input_schemas_are_bounded_by_max_schemas_and_a_dropped_one_still_validates() {
-        InputSchemas schemas = new InputSchemas(TemplateLimitsTest.DEFAULTS, 2);
+        InputSchemas schemas = new InputSchemas(Templates.DEFAULTS, 2);
         StoredTemplate first = withSchema("1.0.0");
         schemas.requireValidContext(first, JsonSupport.parse("{\"n\": 1}")).await().indefinitely();
         schemas.requireValidContext(withSchema("1.0.1"), JsonSupport.parse("{\"n\": 1}"))
@@ -158,15 +150,11 @@ class TemplateCacheTest {
     }
 
     private static StoredTemplate withSchema(String version) {
-        return new StoredTemplate(
-                UUID.randomUUID(),
+        return stored(
                 "examples",
                 "linear_workflow",
                 version,
-                "hash-" + version,
-                "strict",
                 JsonSupport.parse(
-                        "{\"input_schema\": {\"type\": \"object\", \"required\": [\"n\"]}}"),
-                "2026-12-02T05:00:00Z");
+                        "{\"input_schema\": {\"type\": \"object\", \"required\": [\"n\"]}}"));
     }
 }

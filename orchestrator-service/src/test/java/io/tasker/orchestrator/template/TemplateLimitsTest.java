@@ -1,5 +1,11 @@
 package io.tasker.orchestrator.template;
 
+import static io.tasker.orchestrator.template.Templates.DEFAULTS;
+import static io.tasker.orchestrator.template.Templates.RETRY;
+import static io.tasker.orchestrator.template.Templates.graph;
+import static io.tasker.orchestrator.template.Templates.limits;
+import static io.tasker.orchestrator.template.Templates.validator;
+import static io.tasker.orchestrator.template.Templates.versionDigitsProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +13,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tasker.messages.JsonSupport;
-import io.tasker.orchestrator.config.OrchestratorConfig;
 import io.tasker.orchestrator.rest.ApiException;
 import java.time.Duration;
 import java.util.List;
@@ -16,81 +21,7 @@ import org.junit.jupiter.api.Test;
 /** Every template limit at its edge: the limit itself passes, one more fails with the problem. */
 class TemplateLimitsTest {
 
-    /** The documented defaults of {@code tasker.templates.limits.*}. */
-    record Limits(
-            int maxTemplateBytes,
-            int maxSteps,
-            int maxDependenciesPerStep,
-            int maxNamespaceLength,
-            int maxNameLength,
-            int maxStepNameLength,
-            int maxHandlerNameLength,
-            int maxVersionComponentDigits,
-            int maxInputSchemaBytes,
-            int maxPatternLength,
-            Duration patternMatchBudget,
-            int maxYamlDepth)
-            implements OrchestratorConfig.Templates.Limits {}
-
-    static final Limits DEFAULTS =
-            new Limits(524288, 256, 32, 29, 63, 63, 128, 9, 65536, 512, Duration.ofMillis(200), 64);
-
-    static final OrchestratorConfig.Retry RETRY =
-            new OrchestratorConfig.Retry() {
-                @Override
-                public int maxAttempts() {
-                    return 3;
-                }
-
-                @Override
-                public String backoff() {
-                    return "exponential";
-                }
-
-                @Override
-                public long backoffBaseMs() {
-                    return 1000;
-                }
-
-                @Override
-                public long maxBackoffMs() {
-                    return 30000;
-                }
-
-                @Override
-                public int jitterPercent() {
-                    return 10;
-                }
-
-                @Override
-                public int timeoutSeconds() {
-                    return 30;
-                }
-            };
-
-    private final TemplateValidator validator =
-            new TemplateValidator(RETRY, DEFAULTS, new InputSchemas(DEFAULTS));
-
-    /**
-     * A valid template: {@code steps} steps, step i depending on up to {@code deps} earlier ones.
-     */
-    static ObjectNode template(int steps, int deps) {
-        ObjectNode t = JsonSupport.object();
-        t.put("namespace", "limits");
-        t.put("name", "graph");
-        t.put("version", "1.0.0");
-        ArrayNode list = t.putArray("steps");
-        for (int i = 0; i < steps; i++) {
-            ObjectNode step = list.addObject();
-            step.put("name", "s" + i);
-            step.put("handler", "examples.noop");
-            ArrayNode dependsOn = step.putArray("depends_on");
-            for (int d = Math.max(0, i - deps); d < i; d++) {
-                dependsOn.add("s" + d);
-            }
-        }
-        return t;
-    }
+    private final TemplateValidator validator = validator(RETRY, DEFAULTS);
 
     private List<String> problems(JsonNode template) {
         return validator.validate(template).problems();
@@ -98,7 +29,7 @@ class TemplateLimitsTest {
 
     @Test
     void the_largest_template_the_limits_allow_is_valid() {
-        ObjectNode maximal = template(DEFAULTS.maxSteps(), DEFAULTS.maxDependenciesPerStep());
+        ObjectNode maximal = graph(DEFAULTS.maxSteps(), DEFAULTS.maxDependenciesPerStep());
 
         assertThat(problems(maximal)).isEmpty();
         assertThat(maximal.path("steps").get(255).path("depends_on")).hasSize(32);
@@ -106,7 +37,7 @@ class TemplateLimitsTest {
 
     @Test
     void one_step_more_than_the_limit_is_refused_with_the_count() {
-        assertThat(problems(template(257, 1)))
+        assertThat(problems(graph(257, 1)))
                 .containsExactly(
                         "steps has 257 entries, at most 256 allowed"
                                 + " (tasker.templates.limits.max-steps)");
@@ -114,7 +45,7 @@ class TemplateLimitsTest {
 
     @Test
     void one_dependency_more_than_the_limit_is_refused_naming_the_step() {
-        assertThat(problems(template(34, 33)))
+        assertThat(problems(graph(34, 33)))
                 .containsExactly(
                         "steps[33].depends_on has 33 entries, at most 32 allowed"
                                 + " (tasker.templates.limits.max-dependencies-per-step)");
@@ -122,7 +53,7 @@ class TemplateLimitsTest {
 
     @Test
     void a_cycle_through_every_step_is_found() {
-        ObjectNode t = template(DEFAULTS.maxSteps(), 1);
+        ObjectNode t = graph(DEFAULTS.maxSteps(), 1);
         ((ArrayNode) t.path("steps").get(0).path("depends_on")).add("s255");
 
         assertThat(problems(t))
@@ -134,14 +65,14 @@ class TemplateLimitsTest {
 
     @Test
     void names_at_their_length_limit_pass_and_one_character_more_fails() {
-        ObjectNode atLimit = template(1, 0);
+        ObjectNode atLimit = graph(1, 0);
         atLimit.put("namespace", "n" + "x".repeat(28));
         atLimit.put("name", "n" + "x".repeat(62));
         ((ObjectNode) atLimit.path("steps").get(0)).put("name", "s" + "x".repeat(62));
         ((ObjectNode) atLimit.path("steps").get(0)).put("handler", "h." + "x".repeat(126));
         assertThat(problems(atLimit)).isEmpty();
 
-        ObjectNode over = template(1, 0);
+        ObjectNode over = graph(1, 0);
         over.put("namespace", "n" + "x".repeat(29));
         over.put("name", "n" + "x".repeat(63));
         ((ObjectNode) over.path("steps").get(0)).put("name", "s" + "x".repeat(63));
@@ -168,23 +99,8 @@ class TemplateLimitsTest {
 
     @Test
     void a_configured_name_limit_above_the_storage_ceiling_has_no_effect() {
-        Limits generous =
-                new Limits(
-                        524288,
-                        256,
-                        32,
-                        100,
-                        100,
-                        100,
-                        128,
-                        12,
-                        65536,
-                        512,
-                        Duration.ofMillis(200),
-                        64);
-        TemplateValidator lenient =
-                new TemplateValidator(RETRY, generous, new InputSchemas(generous));
-        ObjectNode t = template(1, 0);
+        TemplateValidator lenient = validator(RETRY, limits(256, 32, 100, 100, 100, 128, 12));
+        ObjectNode t = graph(1, 0);
         t.put("namespace", "n" + "x".repeat(29));
         t.put("version", "1.1234567890.0");
 
@@ -194,31 +110,25 @@ class TemplateLimitsTest {
                                 + "x".repeat(29)
                                 + "' is 30 characters, at most 29 allowed"
                                 + " (tasker.templates.limits.max-namespace-length)",
-                        "version '1.1234567890.0' may have at most 9 digits in each of MAJOR,"
-                                + " MINOR and PATCH"
-                                + " (tasker.templates.limits.max-version-component-digits)");
+                        versionDigitsProblem("1.1234567890.0", 9));
     }
 
     @Test
     void a_version_component_of_nine_digits_passes_and_ten_fails() {
-        ObjectNode largest = template(1, 0);
+        ObjectNode largest = graph(1, 0);
         largest.put("version", "999999999.999999999.999999999");
         assertThat(problems(largest)).isEmpty();
 
-        ObjectNode huge = template(1, 0);
+        ObjectNode huge = graph(1, 0);
         huge.put("version", "1.99999999999.0");
-        assertThat(problems(huge))
-                .containsExactly(
-                        "version '1.99999999999.0' may have at most 9 digits in each of MAJOR,"
-                                + " MINOR and PATCH"
-                                + " (tasker.templates.limits.max-version-component-digits)");
+        assertThat(problems(huge)).containsExactly(versionDigitsProblem("1.99999999999.0", 9));
     }
 
     @Test
     void a_version_with_more_or_fewer_than_three_components_is_refused() {
-        ObjectNode four = template(1, 0);
+        ObjectNode four = graph(1, 0);
         four.put("version", "1.0.0.0");
-        ObjectNode two = template(1, 0);
+        ObjectNode two = graph(1, 0);
         two.put("version", "1.0");
 
         assertThat(problems(four)).singleElement().asString().contains("MAJOR.MINOR.PATCH");
@@ -227,7 +137,7 @@ class TemplateLimitsTest {
 
     @Test
     void an_input_schema_at_its_size_limit_passes_and_one_byte_more_fails() {
-        ObjectNode t = template(1, 0);
+        ObjectNode t = graph(1, 0);
         ObjectNode schema = t.putObject("input_schema").put("type", "object");
         int overhead = JsonSupport.write(schema.deepCopy().put("description", "")).length();
         schema.put("description", "d".repeat(DEFAULTS.maxInputSchemaBytes() - overhead));
@@ -240,7 +150,7 @@ class TemplateLimitsTest {
 
     @Test
     void a_pattern_at_its_length_limit_passes_and_one_character_more_fails() {
-        ObjectNode t = template(1, 0);
+        ObjectNode t = graph(1, 0);
         ObjectNode schema = t.putObject("input_schema");
         schema.putObject("properties").putObject("code").put("pattern", "a".repeat(512));
         schema.putObject("patternProperties").putObject("b".repeat(512));
@@ -258,7 +168,7 @@ class TemplateLimitsTest {
 
     @Test
     void references_leaving_the_schema_and_id_tricks_are_refused_naming_them() {
-        ObjectNode t = template(1, 0);
+        ObjectNode t = graph(1, 0);
         t.set(
                 "input_schema",
                 JsonSupport.parse(
@@ -299,7 +209,7 @@ class TemplateLimitsTest {
 
     @Test
     void local_references_anchors_and_the_bundled_meta_schema_are_allowed() {
-        ObjectNode t = template(1, 0);
+        ObjectNode t = graph(1, 0);
         t.set(
                 "input_schema",
                 JsonSupport.parse(

@@ -1,5 +1,12 @@
 package io.tasker.orchestrator.template;
 
+import static io.tasker.orchestrator.template.Templates.DEFAULTS;
+import static io.tasker.orchestrator.template.Templates.RETRY;
+import static io.tasker.orchestrator.template.Templates.graph;
+import static io.tasker.orchestrator.template.Templates.limits;
+import static io.tasker.orchestrator.template.Templates.retry;
+import static io.tasker.orchestrator.template.Templates.validator;
+import static io.tasker.orchestrator.template.Templates.versionDigitsProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +20,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -50,8 +56,7 @@ class TemplateSchemaTest {
 
     @Test
     void with_the_default_configuration_the_effective_schema_is_the_published_one() {
-        TemplateSchema schema =
-                new TemplateSchema(TemplateLimitsTest.DEFAULTS, TemplateLimitsTest.RETRY);
+        TemplateSchema schema = new TemplateSchema(DEFAULTS, RETRY);
 
         assertThat(JsonSupport.canonical(schema.effective()))
                 .isEqualTo(JsonSupport.canonical(TemplateSchema.published()));
@@ -59,13 +64,9 @@ class TemplateSchemaTest {
 
     @Test
     void the_configured_limits_and_retry_defaults_are_written_into_the_schema() {
-        var limits =
-                new TemplateLimitsTest.Limits(
-                        524288, 12, 3, 20, 100, 40, 64, 4, 65536, 512, Duration.ofMillis(200), 64);
+        var limits = limits(12, 3, 20, 100, 40, 64, 4);
         JsonNode schema =
-                new TemplateSchema(
-                                limits, TemplateValidatorTest.retry(7, "linear", 250, 9000, 0, 5))
-                        .effective();
+                new TemplateSchema(limits, retry(7, "linear", 250, 9000, 0, 5)).effective();
 
         assertThat(schema.at("/properties/steps/maxItems").asInt()).isEqualTo(12);
         assertThat(schema.at("/$defs/step/properties/depends_on/maxItems").asInt()).isEqualTo(3);
@@ -90,28 +91,17 @@ class TemplateSchemaTest {
 
     @Test
     void configured_limits_are_what_validation_enforces() {
-        var limits =
-                new TemplateLimitsTest.Limits(
-                        524288, 2, 1, 29, 63, 63, 128, 2, 65536, 512, Duration.ofMillis(200), 64);
+        var limits = limits(2, 1, 29, 63, 63, 128, 2);
         TemplateValidator validator =
-                new TemplateValidator(
-                        new TemplateSchema(limits, TemplateLimitsTest.RETRY),
-                        new InputSchemas(limits));
+                new TemplateValidator(new TemplateSchema(limits, RETRY), new InputSchemas(limits));
 
-        assertThat(validator.validate(TemplateLimitsTest.template(2, 1)).problems()).isEmpty();
-        assertThat(validator.validate(TemplateLimitsTest.template(3, 1)).problems())
+        assertThat(validator.validate(graph(2, 1)).problems()).isEmpty();
+        assertThat(validator.validate(graph(3, 1)).problems())
                 .containsExactly(
                         "steps has 3 entries, at most 2 allowed"
                                 + " (tasker.templates.limits.max-steps)");
-        assertThat(
-                        validator
-                                .validate(
-                                        TemplateLimitsTest.template(2, 1)
-                                                .put("version", "10.0.100"))
-                                .problems())
-                .containsExactly(
-                        "version '10.0.100' may have at most 2 digits in each of MAJOR, MINOR"
-                                + " and PATCH (tasker.templates.limits.max-version-component-digits)");
+        assertThat(validator.validate(graph(2, 1).put("version", "10.0.100")).problems())
+                .containsExactly(versionDigitsProblem("10.0.100", 2));
     }
 
     @Test
@@ -119,12 +109,8 @@ class TemplateSchemaTest {
         var published =
                 JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
                         .getSchema(JsonSupport.MAPPER.readTree(Files.readString(DOCS_COPY)));
-        TemplateDocuments documents = new TemplateDocuments(TemplateLimitsTest.DEFAULTS);
-        TemplateValidator validator =
-                new TemplateValidator(
-                        TemplateLimitsTest.RETRY,
-                        TemplateLimitsTest.DEFAULTS,
-                        new InputSchemas(TemplateLimitsTest.DEFAULTS));
+        TemplateDocuments documents = new TemplateDocuments(DEFAULTS);
+        TemplateValidator validator = validator(RETRY, DEFAULTS);
         List<Path> files;
         try (Stream<Path> list = Files.list(REFERENCE_TEMPLATES)) {
             files = list.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();

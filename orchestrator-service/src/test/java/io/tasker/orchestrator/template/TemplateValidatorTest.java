@@ -1,10 +1,14 @@
 package io.tasker.orchestrator.template;
 
+import static io.tasker.orchestrator.template.Templates.DEFAULTS;
+import static io.tasker.orchestrator.template.Templates.RETRY;
+import static io.tasker.orchestrator.template.Templates.graph;
+import static io.tasker.orchestrator.template.Templates.retry;
+import static io.tasker.orchestrator.template.Templates.validator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tasker.messages.JsonSupport;
-import io.tasker.orchestrator.config.OrchestratorConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,46 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class TemplateValidatorTest {
 
-    private final TemplateValidator validator =
-            new TemplateValidator(
-                    TemplateLimitsTest.RETRY,
-                    TemplateLimitsTest.DEFAULTS,
-                    new InputSchemas(TemplateLimitsTest.DEFAULTS));
-
-    static OrchestratorConfig.Retry retry(
-            int attempts, String backoff, long base, long max, int jitter, int timeout) {
-        return new OrchestratorConfig.Retry() {
-            @Override
-            public int maxAttempts() {
-                return attempts;
-            }
-
-            @Override
-            public String backoff() {
-                return backoff;
-            }
-
-            @Override
-            public long backoffBaseMs() {
-                return base;
-            }
-
-            @Override
-            public long maxBackoffMs() {
-                return max;
-            }
-
-            @Override
-            public int jitterPercent() {
-                return jitter;
-            }
-
-            @Override
-            public int timeoutSeconds() {
-                return timeout;
-            }
-        };
-    }
+    private final TemplateValidator validator = validator(RETRY, DEFAULTS);
 
     private List<String> problems(String json) {
         return validator.validate(JsonSupport.parse(json)).problems();
@@ -237,18 +202,9 @@ class TemplateValidatorTest {
 
     @Test
     void retry_defaults_come_from_the_configuration() {
-        TemplateValidator configured =
-                new TemplateValidator(
-                        retry(5, "fixed", 200, 800, 0, 12),
-                        TemplateLimitsTest.DEFAULTS,
-                        new InputSchemas(TemplateLimitsTest.DEFAULTS));
+        TemplateValidator configured = validator(retry(5, "fixed", 200, 800, 0, 12), DEFAULTS);
 
-        JsonNode step =
-                configured
-                        .validate(TemplateLimitsTest.template(1, 0))
-                        .template()
-                        .path("steps")
-                        .get(0);
+        JsonNode step = configured.validate(graph(1, 0)).template().path("steps").get(0);
 
         assertThat(JsonSupport.canonical(step.path("retry")))
                 .isEqualTo(
