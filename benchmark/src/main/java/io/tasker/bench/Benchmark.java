@@ -801,6 +801,7 @@ public final class Benchmark {
         Map<String, String> env = new LinkedHashMap<>(dbEnv());
         // The fan-out scenario registers a 502-step template, above the default limit of 256.
         env.put("TASKER_TEMPLATES_LIMITS_MAX_STEPS", "1024");
+        env.put("TASKER_TEMPLATES_LIMITS_MAX_DEPENDENCIES_PER_STEP", "1024");
         env.putAll(extra);
         return Proc.start(root, "orchestrator", "orchestrator-service", env, out.resolve("logs"));
     }
