@@ -1,6 +1,8 @@
 package io.tasker.messages;
 
 import com.fasterxml.jackson.databind.EnumNamingStrategy;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -34,6 +36,11 @@ public interface WireValue {
             }
         }
         throw new IllegalArgumentException("unknown " + what + ": " + value);
+    }
+
+    /** The wire values of {@code type}, in declaration order (for "must be one of" messages). */
+    static <E extends Enum<E> & WireValue> List<String> wires(Class<E> type) {
+        return Arrays.stream(type.getEnumConstants()).map(WireValue::wire).toList();
     }
 
     private static String wireName(String constant) {

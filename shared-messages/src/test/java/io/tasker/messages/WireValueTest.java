@@ -114,6 +114,14 @@ class WireValueTest {
     }
 
     @Test
+    void the_wire_values_of_an_enum_are_listed_in_declaration_order() {
+        assertThat(WireValue.wires(io.tasker.messages.api.StepAction.class))
+                .containsExactly("reset_for_retry", "resolve_manually", "complete_manually");
+        assertThat(WireValue.wires(io.tasker.messages.api.DlqResolutionStatus.class))
+                .containsExactly("pending", "manually_resolved", "permanently_failed", "cancelled");
+    }
+
+    @Test
     void a_lenient_reader_reads_an_unknown_value_as_null() throws IOException {
         ObjectMapper lenient =
                 new ObjectMapper().enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL);

@@ -2,6 +2,7 @@ package io.tasker.orchestrator.dlq;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
+import io.tasker.messages.WireValue;
 import io.tasker.messages.api.DlqEntry;
 import io.tasker.messages.api.DlqList;
 import io.tasker.messages.api.DlqResolutionRequest;
@@ -22,7 +23,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -38,8 +38,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "dlq")
 public class DlqResource {
 
-    private static final Set<String> STATUSES =
-            Set.of("pending", "manually_resolved", "permanently_failed", "cancelled");
+    private static final List<String> STATUSES = WireValue.wires(DlqResolutionStatus.class);
 
     static final String ENTRY_JSON =
             """

@@ -3,6 +3,7 @@ package io.tasker.orchestrator.step;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import io.tasker.messages.JsonSupport;
+import io.tasker.messages.WireValue;
 import io.tasker.messages.api.Step;
 import io.tasker.messages.api.StepAction;
 import io.tasker.messages.api.StepActionRequest;
@@ -15,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -26,8 +26,7 @@ import org.jboss.logging.Logger;
 public class StepOperations {
 
     private static final Logger LOG = Logger.getLogger(StepOperations.class);
-    private static final Set<String> ACTIONS =
-            Set.of("reset_for_retry", "resolve_manually", "complete_manually");
+    private static final List<String> ACTIONS = WireValue.wires(StepAction.class);
 
     // One call: the step change with who and why, the task resumed and re-evaluated (see the
     // migration).
