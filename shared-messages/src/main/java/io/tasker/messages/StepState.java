@@ -1,6 +1,5 @@
 package io.tasker.messages;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.annotation.EnumNaming;
 import java.util.EnumSet;
 import java.util.Set;
@@ -25,10 +24,5 @@ public enum StepState implements WireValue {
     /** Only a completed or manually resolved step lets its dependents run. */
     public boolean satisfiesDependency() {
         return SATISFIES_DEPENDENCY.contains(this);
-    }
-
-    @JsonCreator
-    public static StepState fromWire(String value) {
-        return WireValue.parse(StepState.class, value, "step state");
     }
 }

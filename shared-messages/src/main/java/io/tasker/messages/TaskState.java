@@ -1,6 +1,5 @@
 package io.tasker.messages;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.annotation.EnumNaming;
 import java.util.EnumSet;
 import java.util.Set;
@@ -26,10 +25,5 @@ public enum TaskState implements WireValue {
 
     public boolean isTerminal() {
         return TERMINAL.contains(this);
-    }
-
-    @JsonCreator
-    public static TaskState fromWire(String value) {
-        return WireValue.parse(TaskState.class, value, "task state");
     }
 }

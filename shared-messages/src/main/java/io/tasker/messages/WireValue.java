@@ -11,9 +11,9 @@ import java.util.Locale;
  * renames its wire value; {@code WireValueTest} and the schema tests say when that happens.
  *
  * <p>Each implementing enum carries {@code @EnumNaming(WireValue.Naming.class)}, through which
- * Jackson writes the value and the OpenAPI scanner documents it, and a {@code @JsonCreator static
- * fromWire(String)} that delegates to {@link #parse}. In a native image, register {@link Naming}
- * for reflection: Jackson instantiates it.
+ * Jackson writes and reads the value and the OpenAPI scanner documents it; code that holds a wire
+ * value as a string reads it with {@link #parse}. In a native image, register {@link Naming} for
+ * reflection: Jackson instantiates it.
  */
 public interface WireValue {
 

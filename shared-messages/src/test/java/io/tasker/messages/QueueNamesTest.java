@@ -37,7 +37,8 @@ class QueueNamesTest {
 
     @Test
     void terminal_states_and_dependency_satisfaction() {
-        assertThat(TaskState.fromWire("complete").isTerminal()).isTrue();
+        assertThat(WireValue.parse(TaskState.class, "complete", "task state").isTerminal())
+                .isTrue();
         assertThat(TaskState.STEPS_IN_PROCESS.isTerminal()).isFalse();
         assertThat(StepState.RESOLVED_MANUALLY.satisfiesDependency()).isTrue();
         assertThat(StepState.ERROR.satisfiesDependency()).isFalse();

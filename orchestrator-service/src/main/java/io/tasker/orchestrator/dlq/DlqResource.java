@@ -173,7 +173,7 @@ public class DlqResource {
         }
         ApiException.requireNoProblems("invalid_request", "DLQ update", problems);
         return new DlqResolutionRequest(
-                DlqResolutionStatus.fromWire(status),
+                WireValue.parse(DlqResolutionStatus.class, status, "DLQ resolution status"),
                 by,
                 request.path("resolution_notes").asText(null));
     }

@@ -69,7 +69,10 @@ public class StepOperations {
         ApiException.requireNoProblems("invalid_step_action", "step action", problems);
         // A JSON null result is a result; a missing one is none.
         return new StepActionRequest(
-                StepAction.fromWire(action), actor, reason, body.get("result"));
+                WireValue.parse(StepAction.class, action, "step action"),
+                actor,
+                reason,
+                body.get("result"));
     }
 
     /** Applies the action in one transaction and returns the step's view afterwards. */

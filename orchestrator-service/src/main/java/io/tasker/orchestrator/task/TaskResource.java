@@ -2,6 +2,7 @@ package io.tasker.orchestrator.task;
 
 import io.smallrye.mutiny.Uni;
 import io.tasker.messages.TaskState;
+import io.tasker.messages.WireValue;
 import io.tasker.messages.api.CreateTaskRequest;
 import io.tasker.messages.api.Pagination;
 import io.tasker.messages.api.Step;
@@ -348,7 +349,7 @@ public class TaskResource {
     private static TaskState state(String status) {
         return ParameterChecks.parse(
                 status,
-                TaskState::fromWire,
+                v -> WireValue.parse(TaskState.class, v, "task state"),
                 () ->
                         ApiException.badRequest(
                                 "invalid_filter",

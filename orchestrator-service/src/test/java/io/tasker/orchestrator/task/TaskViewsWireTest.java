@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.tasker.messages.JsonSupport;
 import io.tasker.messages.StepState;
 import io.tasker.messages.TaskState;
+import io.tasker.messages.WireValue;
 import io.tasker.messages.api.AttemptOutcome;
 import io.tasker.orchestrator.DatabaseResource;
 import io.tasker.orchestrator.Sql;
@@ -115,13 +116,27 @@ class TaskViewsWireTest {
     void every_state_and_attempt_outcome_the_tables_allow_is_a_value_of_the_wire_enums() {
         assertThat(allowed("tasker.tasks", "current_state"))
                 .hasSize(TaskState.values().length)
-                .allSatisfy(v -> assertThat(TaskState.fromWire(v).wire()).isEqualTo(v));
+                .allSatisfy(
+                        v ->
+                                assertThat(WireValue.parse(TaskState.class, v, "task state").wire())
+                                        .isEqualTo(v));
         assertThat(allowed("tasker.workflow_steps", "current_state"))
                 .hasSize(StepState.values().length)
-                .allSatisfy(v -> assertThat(StepState.fromWire(v).wire()).isEqualTo(v));
+                .allSatisfy(
+                        v ->
+                                assertThat(WireValue.parse(StepState.class, v, "step state").wire())
+                                        .isEqualTo(v));
         assertThat(allowed("tasker.workflow_step_attempts", "outcome"))
                 .hasSize(AttemptOutcome.values().length)
-                .allSatisfy(v -> assertThat(AttemptOutcome.fromWire(v).wire()).isEqualTo(v));
+                .allSatisfy(
+                        v ->
+                                assertThat(
+                                                WireValue.parse(
+                                                                AttemptOutcome.class,
+                                                                v,
+                                                                "attempt outcome")
+                                                        .wire())
+                                        .isEqualTo(v));
     }
 
     /** The values the CHECK constraint on {@code table.column} allows. */

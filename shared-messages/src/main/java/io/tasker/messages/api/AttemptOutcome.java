@@ -1,6 +1,5 @@
 package io.tasker.messages.api;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.annotation.EnumNaming;
 import io.tasker.messages.WireValue;
 
@@ -20,9 +19,4 @@ public enum AttemptOutcome implements WireValue {
     RESOLVED_MANUALLY,
     /** An operator completed the step while the attempt ran. */
     COMPLETED_MANUALLY;
-
-    @JsonCreator
-    public static AttemptOutcome fromWire(String value) {
-        return WireValue.parse(AttemptOutcome.class, value, "attempt outcome");
-    }
 }

@@ -1,6 +1,5 @@
 package io.tasker.messages.api;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.annotation.EnumNaming;
 import io.tasker.messages.WireValue;
 
@@ -11,9 +10,4 @@ public enum DlqResolutionStatus implements WireValue {
     MANUALLY_RESOLVED,
     PERMANENTLY_FAILED,
     CANCELLED;
-
-    @JsonCreator
-    public static DlqResolutionStatus fromWire(String value) {
-        return WireValue.parse(DlqResolutionStatus.class, value, "DLQ resolution status");
-    }
 }

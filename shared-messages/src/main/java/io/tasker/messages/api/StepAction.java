@@ -1,6 +1,5 @@
 package io.tasker.messages.api;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.annotation.EnumNaming;
 import io.tasker.messages.WireValue;
 
@@ -13,9 +12,4 @@ public enum StepAction implements WireValue {
     RESOLVE_MANUALLY,
     /** Completes the step with a result given to its dependents. */
     COMPLETE_MANUALLY;
-
-    @JsonCreator
-    public static StepAction fromWire(String value) {
-        return WireValue.parse(StepAction.class, value, "step action");
-    }
 }

@@ -1,6 +1,5 @@
 package io.tasker.messages.protocol;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.annotation.EnumNaming;
 import io.tasker.messages.WireValue;
 
@@ -10,9 +9,4 @@ public enum ClaimStatus implements WireValue {
     CLAIMED,
     BUSY,
     NOT_CLAIMABLE;
-
-    @JsonCreator
-    public static ClaimStatus fromWire(String value) {
-        return WireValue.parse(ClaimStatus.class, value, "claim status");
-    }
 }

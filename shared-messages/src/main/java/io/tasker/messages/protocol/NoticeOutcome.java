@@ -1,6 +1,5 @@
 package io.tasker.messages.protocol;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.annotation.EnumNaming;
 import io.tasker.messages.WireValue;
 
@@ -9,9 +8,4 @@ import io.tasker.messages.WireValue;
 public enum NoticeOutcome implements WireValue {
     SUCCESS,
     FAILURE;
-
-    @JsonCreator
-    public static NoticeOutcome fromWire(String value) {
-        return WireValue.parse(NoticeOutcome.class, value, "notice outcome");
-    }
 }

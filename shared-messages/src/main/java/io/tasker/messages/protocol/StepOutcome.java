@@ -1,6 +1,5 @@
 package io.tasker.messages.protocol;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.annotation.EnumNaming;
 import io.tasker.messages.WireValue;
 
@@ -10,9 +9,4 @@ public enum StepOutcome implements WireValue {
     SUCCESS,
     RETRYABLE_FAILURE,
     PERMANENT_FAILURE;
-
-    @JsonCreator
-    public static StepOutcome fromWire(String value) {
-        return WireValue.parse(StepOutcome.class, value, "step outcome");
-    }
 }
