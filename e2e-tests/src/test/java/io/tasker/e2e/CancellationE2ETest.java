@@ -60,7 +60,7 @@ class CancellationE2ETest {
             throws Exception {
         TaskerClient api = cluster.api(orchestrator);
         TemplateRegistration registered = cluster.register(orchestrator, TEMPLATE);
-        assertThat(registered.name()).isEqualTo("cancel_me");
+        assertThat(registered.template().summary().name()).isEqualTo("cancel_me");
         UUID id =
                 api.createTask(CreateTaskRequest.of("examples", "cancel_me", JsonSupport.object()))
                         .taskUuid();

@@ -120,7 +120,7 @@ public class TemplateResource {
                         r -> {
                             StoredTemplate t = r.template();
                             TemplateRegistration view =
-                                    TemplateRegistration.of(detail(t), r.created());
+                                    new TemplateRegistration(detail(t), r.created());
                             if (r.created()) {
                                 return RestResponse.ResponseBuilder.<TemplateRegistration>created(
                                                 URI.create(
@@ -185,17 +185,6 @@ public class TemplateResource {
     }
 
     static Template detail(StoredTemplate t) {
-        TemplateSummary s = summary(t);
-        return new Template(
-                s.namedTaskUuid(),
-                s.namespace(),
-                s.name(),
-                s.version(),
-                s.description(),
-                s.identityStrategy(),
-                s.contentHash(),
-                s.createdAt(),
-                s.stepCount(),
-                t.configuration());
+        return new Template(summary(t), t.configuration());
     }
 }
