@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -188,18 +189,27 @@ class OpenApiDocumentTest {
             }
             records++;
             Set<String> wire = new TreeSet<>();
-            for (RecordComponent c : type.getRecordComponents()) {
-                if (c.getAccessor().isAnnotationPresent(JsonIgnore.class)) {
-                    continue;
-                }
-                JsonProperty p = c.getAccessor().getAnnotation(JsonProperty.class);
-                wire.add(p == null ? c.getName() : p.value());
-            }
+            addWireNames(type, wire);
             assertThat(new TreeSet<>(fieldNames(s.getValue().path("properties"))))
                     .as("properties of schema %s", s.getKey())
                     .isEqualTo(wire);
         }
         assertThat(records).as("record schemas in the document").isGreaterThan(10);
+    }
+
+    /** The JSON member names of a record; an {@code @JsonUnwrapped} member adds its own. */
+    private static void addWireNames(Class<?> record, Set<String> wire) {
+        for (RecordComponent c : record.getRecordComponents()) {
+            if (c.getAccessor().isAnnotationPresent(JsonIgnore.class)) {
+                continue;
+            }
+            if (c.getAccessor().isAnnotationPresent(JsonUnwrapped.class)) {
+                addWireNames(c.getType(), wire);
+                continue;
+            }
+            JsonProperty p = c.getAccessor().getAnnotation(JsonProperty.class);
+            wire.add(p == null ? c.getName() : p.value());
+        }
     }
 
     @Test
