@@ -107,6 +107,23 @@ public class ApiException extends RuntimeException {
         return e;
     }
 
+    /**
+     * A 429: the caller sent more requests than its limit allows; it may retry after {@code
+     * retryAfterSeconds} (sent as the {@code Retry-After} header).
+     */
+    public static ApiException tooManyRequests(String code, String detail, long retryAfterSeconds) {
+        ApiException e =
+                new ApiException(
+                        429,
+                        code,
+                        "Too many requests",
+                        detail,
+                        List.of(),
+                        Map.of("retryable", true));
+        e.retryAfterSeconds = Math.max(1L, retryAfterSeconds);
+        return e;
+    }
+
     /** Seconds for the {@code Retry-After} header, or null for none. */
     public Long retryAfterSeconds() {
         return retryAfterSeconds;
