@@ -32,11 +32,7 @@ class ApiKeyLifecycleTest {
     @Test
     void a_created_key_is_shown_once_stored_as_an_hmac_and_listed_without_it() {
         var created =
-                Credentials.asAdmin()
-                        .contentType("application/json")
-                        .body(Map.of("name", "reporting", "roles", List.of("tasks.read")))
-                        .post("/v1/api-keys")
-                        .then()
+                Credentials.postKey(Map.of("name", "reporting", "roles", List.of("tasks.read")))
                         .statusCode(201)
                         .header("Location", matchesPattern(".*/v1/api-keys/[0-9a-f-]{36}"))
                         .body("key", matchesPattern("tk_[0-9a-f]{12}_[A-Za-z0-9_-]{32}"))
@@ -79,11 +75,7 @@ class ApiKeyLifecycleTest {
     @Test
     void a_revoked_key_is_refused_at_once_without_a_restart() {
         var created =
-                Credentials.asAdmin()
-                        .contentType("application/json")
-                        .body(Map.of("name", "to-revoke", "roles", List.of("tasks.read")))
-                        .post("/v1/api-keys")
-                        .then()
+                Credentials.postKey(Map.of("name", "to-revoke", "roles", List.of("tasks.read")))
                         .statusCode(201)
                         .extract();
         String key = created.path("key");
@@ -118,9 +110,7 @@ class ApiKeyLifecycleTest {
     @Test
     void an_expired_key_is_refused() {
         var created =
-                Credentials.asAdmin()
-                        .contentType("application/json")
-                        .body(
+                Credentials.postKey(
                                 Map.of(
                                         "name",
                                         "short-lived",
@@ -128,8 +118,6 @@ class ApiKeyLifecycleTest {
                                         List.of("tasks.read"),
                                         "expires_at",
                                         OffsetDateTime.now().plusHours(1).toString()))
-                        .post("/v1/api-keys")
-                        .then()
                         .statusCode(201)
                         .extract();
         String key = created.path("key");
@@ -160,9 +148,7 @@ class ApiKeyLifecycleTest {
 
     @Test
     void invalid_requests_list_every_problem_and_a_taken_name_is_a_conflict() {
-        Credentials.asAdmin()
-                .contentType("application/json")
-                .body(
+        Credentials.postKey(
                         Map.of(
                                 "name",
                                 "",
@@ -174,18 +160,12 @@ class ApiKeyLifecycleTest {
                                 "2001-01-01T00:00:00Z",
                                 "colour",
                                 "red"))
-                .post("/v1/api-keys")
-                .then()
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("code", equalTo("invalid_request"))
                 .body("errors.size()", equalTo(5));
         Credentials.createKey("taken", List.of("tasks.read"), null);
-        Credentials.asAdmin()
-                .contentType("application/json")
-                .body(Map.of("name", "taken", "roles", List.of("tasks.read")))
-                .post("/v1/api-keys")
-                .then()
+        Credentials.postKey(Map.of("name", "taken", "roles", List.of("tasks.read")))
                 .statusCode(409)
                 .body("code", equalTo("api_key_name_taken"));
         Credentials.asAdmin()
@@ -240,11 +220,7 @@ class ApiKeyLifecycleTest {
                                                         + " IS NOT NULL")
                                         == 1);
         Map<String, String> before = Sql.fingerprint();
-        Credentials.as(reader)
-                .contentType("application/json")
-                .body("{\"namespace\": \"anything\", \"name\": \"t\"}")
-                .post("/v1/tasks")
-                .then()
+        Credentials.postTask(reader, "{\"namespace\": \"anything\", \"name\": \"t\"}")
                 .statusCode(403)
                 .body("required_role", equalTo("tasks.write"));
         given().contentType("application/json")

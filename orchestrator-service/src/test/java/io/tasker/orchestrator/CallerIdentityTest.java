@@ -45,11 +45,8 @@ class CallerIdentityTest {
     }
 
     private static String createTask(String credential, String namespace) {
-        return Credentials.as(credential)
-                .contentType("application/json")
-                .body(Map.of("namespace", namespace, "name", "flow", "context", Map.of()))
-                .post("/v1/tasks")
-                .then()
+        return Credentials.postTask(
+                        credential, Map.of("namespace", namespace, "name", "flow", "context", Map.of()))
                 .statusCode(201)
                 .extract()
                 .path("task_uuid");
@@ -129,11 +126,7 @@ class CallerIdentityTest {
         String theirs = createTask(admin, "team_b");
         String mine = createTask(teamA, "team_a");
 
-        Credentials.as(teamA)
-                .contentType("application/json")
-                .body(Map.of("namespace", "team_b", "name", "flow"))
-                .post("/v1/tasks")
-                .then()
+        Credentials.postTask(teamA, Map.of("namespace", "team_b", "name", "flow"))
                 .statusCode(403)
                 .body("code", equalTo("namespace_not_allowed"));
         for (String path :
@@ -176,11 +169,7 @@ class CallerIdentityTest {
                         "bob",
                         Set.of(Roles.TASKS_READ, Roles.TASKS_WRITE),
                         List.of("team_b"));
-        Credentials.as(token)
-                .contentType("application/json")
-                .body(Map.of("namespace", "team_a", "name", "flow"))
-                .post("/v1/tasks")
-                .then()
+        Credentials.postTask(token, Map.of("namespace", "team_a", "name", "flow"))
                 .statusCode(403)
                 .body("code", equalTo("namespace_not_allowed"));
         String mine = createTask(token, "team_b");

@@ -2,6 +2,7 @@ package io.tasker.orchestrator;
 
 import static io.restassured.RestAssured.given;
 
+import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
 import io.smallrye.jwt.build.Jwt;
 import java.security.PrivateKey;
@@ -30,14 +31,17 @@ final class Credentials {
                 namespaces == null
                         ? Map.of("name", name, "roles", roles)
                         : Map.of("name", name, "roles", roles, "namespaces", namespaces);
-        return asAdmin()
-                .contentType("application/json")
-                .body(body)
-                .post("/v1/api-keys")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("key");
+        return postKey(body).statusCode(201).extract().path("key");
+    }
+
+    /** {@code POST /v1/api-keys} of a body (a map or a string) as the admin. */
+    static ValidatableResponse postKey(Object body) {
+        return asAdmin().contentType("application/json").body(body).post("/v1/api-keys").then();
+    }
+
+    /** {@code POST /v1/tasks} of a body (a map or a string) with a credential. */
+    static ValidatableResponse postTask(String credential, Object body) {
+        return as(credential).contentType("application/json").body(body).post("/v1/tasks").then();
     }
 
     /** A JWT of the test's issuer for {@code subject} with these roles (groups claim). */

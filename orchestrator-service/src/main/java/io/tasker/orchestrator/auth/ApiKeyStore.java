@@ -87,21 +87,7 @@ public class ApiKeyStore {
                             + " try-out.");
             return;
         }
-        String secret = config.keySecret().orElse("");
-        if (secret.length() < ApiKeyCodec.MIN_SECRET_LENGTH) {
-            throw new IllegalStateException(
-                    "tasker.auth.key-secret (TASKER_AUTH_KEY_SECRET) must be set to at least "
-                            + ApiKeyCodec.MIN_SECRET_LENGTH
-                            + " characters when authentication is enabled"
-                            + (secret.isEmpty() ? " (it is not set)" : " (it is too short)")
-                            + "; or set tasker.auth.enabled=false for a local try-out");
-        }
-        if (config.bootstrapAdminKey().filter(k -> !k.isBlank()).isPresent()
-                && bootstrapPrefix == null) {
-            throw new IllegalStateException(
-                    "tasker.auth.bootstrap-admin-key (TASKER_AUTH_BOOTSTRAP_ADMIN_KEY) must be a"
-                            + " key of the form tk_<12 hex>_<32 base64url characters>");
-        }
+        requireUsableSettings(config.keySecret(), config.bootstrapAdminKey());
         subscriber =
                 PgSubscriber.subscriber(vertx, database.connectOptions())
                         .reconnectPolicy(
@@ -121,6 +107,28 @@ public class ApiKeyStore {
                                         "LISTEN %s not connected (%s): key changes reach this"
                                                 + " replica within tasker.auth.key-cache-ttl",
                                         CHANNEL, e.getMessage()));
+    }
+
+    /**
+     * Fails with a message naming the setting unless the key secret is long enough and the
+     * bootstrap admin key, when set, has the key format.
+     */
+    static void requireUsableSettings(Optional<String> keySecret, Optional<String> bootstrapKey) {
+        String secret = keySecret.orElse("");
+        if (secret.length() < ApiKeyCodec.MIN_SECRET_LENGTH) {
+            throw new IllegalStateException(
+                    "tasker.auth.key-secret (TASKER_AUTH_KEY_SECRET) must be set to at least "
+                            + ApiKeyCodec.MIN_SECRET_LENGTH
+                            + " characters when authentication is enabled"
+                            + (secret.isEmpty() ? " (it is not set)" : " (it is too short)")
+                            + "; or set tasker.auth.enabled=false for a local try-out");
+        }
+        String bootstrap = bootstrapKey.filter(k -> !k.isBlank()).orElse(null);
+        if (bootstrap != null && ApiKeyCodec.prefix(bootstrap).isEmpty()) {
+            throw new IllegalStateException(
+                    "tasker.auth.bootstrap-admin-key (TASKER_AUTH_BOOTSTRAP_ADMIN_KEY) must be a"
+                            + " key of the form tk_<12 hex>_<32 base64url characters>");
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {

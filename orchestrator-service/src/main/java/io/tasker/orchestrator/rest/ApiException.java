@@ -95,16 +95,8 @@ public class ApiException extends RuntimeException {
      * retryAfter} (sent as the {@code Retry-After} header, in whole seconds).
      */
     public static ApiException unavailable(String code, String detail, Duration retryAfter) {
-        ApiException e =
-                new ApiException(
-                        503,
-                        code,
-                        "Service unavailable",
-                        detail,
-                        List.of(),
-                        Map.of("retryable", true));
-        e.retryAfterSeconds = Math.max(1L, (retryAfter.toMillis() + 999) / 1000);
-        return e;
+        return retryLater(
+                503, code, "Service unavailable", detail, (retryAfter.toMillis() + 999) / 1000);
     }
 
     /**
@@ -112,14 +104,15 @@ public class ApiException extends RuntimeException {
      * retryAfterSeconds} (sent as the {@code Retry-After} header).
      */
     public static ApiException tooManyRequests(String code, String detail, long retryAfterSeconds) {
+        return retryLater(429, code, "Too many requests", detail, retryAfterSeconds);
+    }
+
+    /** A retryable failure with a {@code Retry-After} of at least one second. */
+    private static ApiException retryLater(
+            int status, String code, String title, String detail, long retryAfterSeconds) {
         ApiException e =
                 new ApiException(
-                        429,
-                        code,
-                        "Too many requests",
-                        detail,
-                        List.of(),
-                        Map.of("retryable", true));
+                        status, code, title, detail, List.of(), Map.of("retryable", true));
         e.retryAfterSeconds = Math.max(1L, retryAfterSeconds);
         return e;
     }

@@ -107,17 +107,23 @@ public class ProblemMapper {
                 uri);
     }
 
+    /** The roles of the endpoint (method, else class), or null when they cannot be read. */
     private static String requiredRole(ResourceInfo resource) {
-        if (resource == null || resource.getResourceMethod() == null) {
+        try {
+            if (resource == null || resource.getResourceMethod() == null) {
+                return null;
+            }
+            RolesAllowed roles = resource.getResourceMethod().getAnnotation(RolesAllowed.class);
+            if (roles == null) {
+                roles = resource.getResourceClass().getAnnotation(RolesAllowed.class);
+            }
+            return roles == null || roles.value().length == 0
+                    ? null
+                    : String.join(" or ", roles.value());
+        } catch (RuntimeException e) {
+            // The 403 stands without the role's name.
             return null;
         }
-        RolesAllowed roles = resource.getResourceMethod().getAnnotation(RolesAllowed.class);
-        if (roles == null) {
-            roles = resource.getResourceClass().getAnnotation(RolesAllowed.class);
-        }
-        return roles == null || roles.value().length == 0
-                ? null
-                : String.join(" or ", roles.value());
     }
 
     /**
