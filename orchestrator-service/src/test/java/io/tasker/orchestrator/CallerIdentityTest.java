@@ -15,6 +15,7 @@ import java.security.PrivateKey;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +47,15 @@ class CallerIdentityTest {
 
     private static String createTask(String credential, String namespace) {
         return Credentials.postTask(
-                        credential, Map.of("namespace", namespace, "name", "flow", "context", Map.of()))
+                        credential,
+                        Map.of(
+                                "namespace",
+                                namespace,
+                                "name",
+                                "flow",
+                                // A context of its own: the identity strategy is strict.
+                                "context",
+                                Map.of("n", UUID.randomUUID().toString())))
                 .statusCode(201)
                 .extract()
                 .path("task_uuid");

@@ -20,9 +20,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /**
  * Takes API keys from {@code X-API-Key} or from {@code Authorization: Bearer tk_...}; any other
  * bearer token is left to smallrye-jwt's mechanism, which runs after this one, when a JWT
- * verification key is configured (without one every bearer token is read as an API key, and
- * refused as one). With {@code tasker.auth.enabled=false} every request is the {@code anonymous}
- * identity with every role.
+ * verification key is configured (without one every bearer token is read as an API key, and refused
+ * as one). With {@code tasker.auth.enabled=false} every request is the {@code anonymous} identity
+ * with every role.
  */
 @ApplicationScoped
 public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanism {

@@ -111,8 +111,7 @@ public class ApiException extends RuntimeException {
     private static ApiException retryLater(
             int status, String code, String title, String detail, long retryAfterSeconds) {
         ApiException e =
-                new ApiException(
-                        status, code, title, detail, List.of(), Map.of("retryable", true));
+                new ApiException(status, code, title, detail, List.of(), Map.of("retryable", true));
         e.retryAfterSeconds = Math.max(1L, retryAfterSeconds);
         return e;
     }

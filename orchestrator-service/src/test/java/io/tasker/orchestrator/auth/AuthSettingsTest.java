@@ -13,7 +13,8 @@ class AuthSettingsTest {
 
     @Test
     void a_missing_or_short_key_secret_stops_the_start_naming_the_setting() {
-        assertThatThrownBy(() -> ApiKeyStore.requireUsableSettings(Optional.empty(), Optional.empty()))
+        assertThatThrownBy(
+                        () -> ApiKeyStore.requireUsableSettings(Optional.empty(), Optional.empty()))
                 .hasMessageContaining("TASKER_AUTH_KEY_SECRET")
                 .hasMessageContaining("not set");
         assertThatThrownBy(
@@ -27,8 +28,7 @@ class AuthSettingsTest {
 
     @Test
     void a_malformed_bootstrap_key_stops_the_start() {
-        assertThatThrownBy(
-                        () -> ApiKeyStore.requireUsableSettings(SECRET, Optional.of("tk_admin")))
+        assertThatThrownBy(() -> ApiKeyStore.requireUsableSettings(SECRET, Optional.of("tk_admin")))
                 .hasMessageContaining("TASKER_AUTH_BOOTSTRAP_ADMIN_KEY");
         assertThatCode(
                         () ->
