@@ -73,7 +73,8 @@ public final class Benchmark {
 
     // The orchestrators of a bench run authenticate; these never leave the machine.
     private static final String BENCH_KEY_SECRET = "bench-only-key-secret-0123456789abcdef";
-    private static final String BENCH_ADMIN_KEY = "tk_00000000be0c_bench-bench-bench-bench-bench-be";
+    private static final String BENCH_ADMIN_KEY =
+            "tk_00000000be0c_bench-bench-bench-bench-bench-be";
 
     private Benchmark(Map<String, String> args) {
         this.quick = args.containsKey("quick");

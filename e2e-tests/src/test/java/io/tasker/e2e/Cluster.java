@@ -47,7 +47,9 @@ public final class Cluster implements AutoCloseable {
                     .connectTimeout(Duration.ofSeconds(5))
                     .build();
 
-    /** The key secret every orchestrator of a cluster starts with (auth is on, as in production). */
+    /**
+     * The key secret every orchestrator of a cluster starts with (auth is on, as in production).
+     */
     static final String KEY_SECRET = "e2e-only-key-secret-0123456789abcdef";
 
     /** The bootstrap admin key of every orchestrator; the cluster's clients send it. */
@@ -181,8 +183,8 @@ public final class Cluster implements AutoCloseable {
 
     /**
      * Sends a request as given (with the cluster's admin key) and returns the answer, whatever its
-     * status: for the services' non-API endpoints (health, OpenAPI) and for bodies the API's records
-     * cannot carry.
+     * status: for the services' non-API endpoints (health, OpenAPI) and for bodies the API's
+     * records cannot carry.
      */
     public static HttpResponse<String> raw(
             String method, String url, String contentType, String body) {
