@@ -98,7 +98,10 @@ public final class LocalStack {
                         "postgres",
                         "TASKER_DB_PASSWORD",
                         "postgres");
+        DevCredentials credentials = DevCredentials.createOrLoad(data);
         Map<String, String> orchestratorEnv = new java.util.HashMap<>(db);
+        orchestratorEnv.put("TASKER_AUTH_KEY_SECRET", credentials.keySecret);
+        orchestratorEnv.put("TASKER_AUTH_BOOTSTRAP_ADMIN_KEY", credentials.adminKey);
         orchestratorEnv.put(
                 "TASKER_TEMPLATES_PATH",
                 root.resolve("worker-service/src/main/resources/templates").toString());
@@ -106,6 +109,8 @@ public final class LocalStack {
 
         Map<String, String> workerEnv = new java.util.HashMap<>(db);
         workerEnv.put("TASKER_WORKER_NAMESPACES", "examples,fulfillment");
+        // For a worker that registers its templates (role templates.write; admin has every role).
+        workerEnv.put("TASKER_WORKER_ORCHESTRATOR_API_KEY", credentials.adminKey);
         start("worker", workerJar, workerEnv, workerPort, workerManagementPort);
 
         String api = "http://localhost:" + apiPort;
@@ -131,17 +136,38 @@ public final class LocalStack {
                         + workerManagement
                         + "/q/metrics");
         System.out.println("  Logs         " + data.resolve("logs"));
+        System.out.println(
+                "  Admin key    "
+                        + credentials.adminKey
+                        + "   (development only; also in "
+                        + credentials.adminKeyFile
+                        + ")");
+        System.out.println(
+                "               curl -H \"Authorization: Bearer $(cat "
+                        + credentials.adminKeyFile
+                        + ")\" "
+                        + api
+                        + "/v1/tasks");
         System.out.println("Try it: ./tasker demo      Stop: Ctrl-C");
         System.out.flush();
         new CountDownLatch(1).await();
     }
 
     private int demo() {
+        String key = DevCredentials.apiKey(data);
+        if (key == null) {
+            System.err.println(
+                    "no API key: start the stack with ./tasker up (it writes one under "
+                            + data.resolve("auth")
+                            + ") or set TASKER_API_KEY");
+            return 1;
+        }
         TaskerClient api =
                 TaskerClient.create(
                         TaskerClientOptions.builder("http://localhost:" + apiPort)
                                 .connectTimeout(Duration.ofSeconds(3))
                                 .userAgent("tasker-demo")
+                                .authorization("Bearer " + key)
                                 .build());
         String context =
                 """

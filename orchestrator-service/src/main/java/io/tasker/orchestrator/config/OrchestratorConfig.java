@@ -2,6 +2,7 @@ package io.tasker.orchestrator.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.tasker.orchestrator.auth.AuthConfig;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -22,6 +23,9 @@ public interface OrchestratorConfig {
     Metrics metrics();
 
     Db db();
+
+    /** Authentication and authorization of the API. */
+    AuthConfig auth();
 
     /** Templates loaded at start. */
     interface Templates {

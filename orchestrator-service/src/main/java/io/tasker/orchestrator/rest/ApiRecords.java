@@ -4,9 +4,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.tasker.messages.StepState;
 import io.tasker.messages.TaskState;
 import io.tasker.messages.WireValue;
+import io.tasker.messages.api.ApiKey;
+import io.tasker.messages.api.ApiKeyList;
 import io.tasker.messages.api.Attempt;
 import io.tasker.messages.api.AttemptOutcome;
+import io.tasker.messages.api.CreateApiKeyRequest;
 import io.tasker.messages.api.CreateTaskRequest;
+import io.tasker.messages.api.CreatedApiKey;
 import io.tasker.messages.api.DlqEntry;
 import io.tasker.messages.api.DlqList;
 import io.tasker.messages.api.DlqResolutionRequest;
@@ -39,9 +43,13 @@ import io.tasker.messages.api.WireTimestamp;
  */
 @RegisterForReflection(
         targets = {
+            ApiKey.class,
+            ApiKeyList.class,
             Attempt.class,
             AttemptOutcome.class,
+            CreateApiKeyRequest.class,
             CreateTaskRequest.class,
+            CreatedApiKey.class,
             DlqEntry.class,
             DlqList.class,
             DlqResolutionRequest.class,
