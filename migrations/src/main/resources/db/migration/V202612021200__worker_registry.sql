@@ -186,68 +186,23 @@ LANGUAGE sql STABLE AS $fn$
      WHERE t.task_uuid = p_task_uuid
 $fn$;
 
--- Scoped worker roles get the two worker calls too: grant_worker_namespaces grants them from now
--- on, and the roles scoped before this migration get them here.
-CREATE OR REPLACE FUNCTION tasker.grant_worker_namespaces(p_role name, p_namespaces text[])
+-- Scoped worker roles get the two presence calls too: the function of V202612020100 keeps its
+-- work (scope, queues, the step calls) under a new name, and grant_worker_namespaces wraps it.
+ALTER FUNCTION tasker.grant_worker_namespaces(name, text[]) RENAME TO grant_worker_step_namespaces;
+
+-- Limits a worker role to exactly p_namespaces (see tasker.grant_worker_step_namespaces) and
+-- grants it the presence calls. Returns the namespaces.
+CREATE FUNCTION tasker.grant_worker_namespaces(p_role name, p_namespaces text[])
 RETURNS text[]
 LANGUAGE plpgsql AS $fn$
 DECLARE
-    v_ns text;
-    v_queue text;
+    v_namespaces text[] := tasker.grant_worker_step_namespaces(p_role, p_namespaces);
 BEGIN
-    IF p_role IS NULL OR p_role IN ('tasker_worker', 'tasker_orchestrator') OR p_role::text !~ '^[a-z][a-z0-9_]{0,62}$' THEN
-        RAISE EXCEPTION 'invalid_worker_role: %', pg_catalog.quote_nullable(p_role) USING ERRCODE = '22023',
-            HINT = 'Role names are lower-case letters, digits and underscores, other than the tasker_* groups.';
-    END IF;
-    IF p_namespaces IS NULL OR cardinality(p_namespaces) = 0 THEN
-        RAISE EXCEPTION 'no_namespaces: give at least one namespace for %', p_role USING ERRCODE = '22023';
-    END IF;
-    FOREACH v_ns IN ARRAY p_namespaces LOOP
-        IF v_ns IS NULL OR v_ns !~ '^[a-z][a-z0-9_]{0,28}$' THEN
-            RAISE EXCEPTION 'invalid_namespace: %', pg_catalog.quote_nullable(v_ns) USING ERRCODE = '22023';
-        END IF;
-    END LOOP;
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = p_role) THEN
-        EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', p_role);
-    ELSIF pg_catalog.pg_has_role(p_role, 'tasker_worker', 'MEMBER')
-          OR pg_catalog.pg_has_role(p_role, 'tasker_orchestrator', 'MEMBER') THEN
-        RAISE EXCEPTION 'scoped_role_has_all_namespaces: % is a member of tasker_worker or tasker_orchestrator', p_role
-            USING ERRCODE = '22023', HINT = 'Revoke that membership first, or use another role.';
-    END IF;
-
-    -- Namespaces dropped from the scope: revoke their queues first.
-    FOR v_ns IN
-        SELECT namespace FROM tasker.worker_namespace_scopes
-         WHERE role_name = p_role AND namespace <> ALL (p_namespaces)
-    LOOP
-        v_queue := 'worker_' || v_ns || '_queue';
-        IF pg_catalog.to_regclass(pg_catalog.format('pgmq.%I', 'q_' || v_queue)) IS NOT NULL THEN
-            EXECUTE pg_catalog.format('REVOKE ALL ON pgmq.%I, pgmq.%I FROM %I', 'q_' || v_queue, 'a_' || v_queue, p_role);
-        END IF;
-    END LOOP;
-    DELETE FROM tasker.worker_namespace_scopes WHERE role_name = p_role AND namespace <> ALL (p_namespaces);
-    INSERT INTO tasker.worker_namespace_scopes (role_name, namespace)
-    SELECT p_role, ns FROM unnest(p_namespaces) AS ns
-    ON CONFLICT DO NOTHING;
-
-    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA tasker, pgmq TO %I', p_role);
     EXECUTE pg_catalog.format(
-        'GRANT EXECUTE ON FUNCTION tasker.claim_step(uuid, text, integer, text, bigint),'
-        || ' tasker.heartbeat_step(uuid, uuid, integer),'
-        || ' tasker.report_step_result(uuid, uuid, text, jsonb, jsonb),'
-        || ' tasker.archive_poison_message(text, bigint, text),'
-        || ' tasker.ensure_queue(text),'
+        'GRANT EXECUTE ON FUNCTION'
         || ' tasker.worker_heartbeat(text, text, text[], text[], text, timestamptz, integer),'
         || ' tasker.worker_stopped(text) TO %I', p_role);
-    EXECUTE pg_catalog.format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA pgmq TO %I', p_role);
-    EXECUTE pg_catalog.format('GRANT SELECT ON pgmq.meta TO %I', p_role);
-    FOREACH v_ns IN ARRAY p_namespaces LOOP
-        v_queue := 'worker_' || v_ns || '_queue';
-        IF pg_catalog.to_regclass(pg_catalog.format('pgmq.%I', 'q_' || v_queue)) IS NOT NULL THEN
-            PERFORM tasker.grant_queue_tables(v_queue, p_role);
-        END IF;
-    END LOOP;
-    RETURN ARRAY(SELECT namespace FROM tasker.worker_namespace_scopes WHERE role_name = p_role ORDER BY namespace);
+    RETURN v_namespaces;
 END;
 $fn$;
 

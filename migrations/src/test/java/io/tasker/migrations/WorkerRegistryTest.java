@@ -365,17 +365,18 @@ class WorkerRegistryTest {
     }
 
     private static String lastSeen(String id) throws SQLException {
-        return queryOne(
-                admin,
-                "SELECT last_seen_at::text FROM tasker.workers WHERE worker_id = ?",
-                String.class,
-                id);
+        return column(id, "last_seen_at::text");
     }
 
     private static String row(String id) throws SQLException {
+        return column(id, "to_jsonb(w)::text");
+    }
+
+    /** One expression over the row of worker {@code id} (as {@code w}), as text. */
+    private static String column(String id, String expression) throws SQLException {
         return queryOne(
                 admin,
-                "SELECT to_jsonb(w)::text FROM tasker.workers w WHERE worker_id = ?",
+                "SELECT " + expression + " FROM tasker.workers w WHERE worker_id = ?",
                 String.class,
                 id);
     }
