@@ -3,7 +3,7 @@ package io.tasker.orchestrator.worker;
 import io.smallrye.mutiny.Uni;
 import io.tasker.messages.api.WorkerList;
 import io.tasker.orchestrator.config.OrchestratorConfig;
-import io.tasker.orchestrator.rest.ApiException;
+import io.tasker.orchestrator.rest.ParameterChecks;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -11,7 +11,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -51,13 +50,7 @@ public class WorkerResource {
                     @QueryParam("limit")
                     Integer limit) {
         int max = config.api().maxPageSize();
-        int size = limit == null ? max : limit;
-        if (size < 1 || size > max) {
-            throw ApiException.badRequest(
-                    "invalid_filter",
-                    "limit must be between 1 and " + max,
-                    List.of("limit out of range"));
-        }
+        int size = ParameterChecks.limit(limit, max, max);
         return queries.listWorkers(pool, namespace, size).map(WorkerList::of);
     }
 }
