@@ -60,6 +60,7 @@ class AuthorizationMatrixTest {
                                     "GET /v1/templates/{namespace}/{name}/{version}",
                                     Roles.TASKS_READ),
                             rule("GET /v1/queues", Roles.TASKS_READ),
+                            rule("GET /v1/workers", Roles.TASKS_READ),
                             rule("GET /v1/dlq", Roles.TASKS_READ),
                             rule("PATCH /v1/dlq/{entry_uuid}", Roles.TASKS_OPERATE),
                             rule("POST /v1/api-keys", Roles.ADMIN),

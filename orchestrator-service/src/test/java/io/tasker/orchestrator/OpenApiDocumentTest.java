@@ -70,7 +70,7 @@ class OpenApiDocumentTest {
         assertThat(doc.path("info").path("version").asText()).isEqualTo("0.1.0");
         List<String> tags = new ArrayList<>();
         doc.path("tags").forEach(t -> tags.add(t.path("name").asText()));
-        assertThat(tags).contains("tasks", "templates", "steps", "queues", "dlq");
+        assertThat(tags).contains("tasks", "templates", "steps", "queues", "workers", "dlq");
         for (Map.Entry<String, JsonNode> op : operations().entrySet()) {
             assertThat(
                             op.getValue().path("tags").isArray()

@@ -28,8 +28,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                         description =
                                 "The orchestrator's HTTP API: register versioned task templates,"
                                         + " create and inspect tasks and their workflow steps,"
-                                        + " operate on steps, look at queue depth and work the"
-                                        + " dead-letter queue.\n\n"
+                                        + " operate on steps, look at queue depth and the"
+                                        + " registered workers, and work the dead-letter"
+                                        + " queue.\n\n"
                                         + "Bodies are JSON with snake_case fields. Every error is"
                                         + " an RFC 9457 problem document served as"
                                         + " `application/problem+json` (schema `Problem`) with a"
@@ -50,6 +51,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                     description = "The workflow steps of a task and operator actions on them."),
             @Tag(name = "templates", description = "Versioned task templates (YAML or JSON)."),
             @Tag(name = "queues", description = "Depth and age of the pgmq queues."),
+            @Tag(
+                    name = "workers",
+                    description = "The worker registry: live and recently gone workers."),
             @Tag(
                     name = "dlq",
                     description =

@@ -36,6 +36,9 @@ import io.tasker.messages.api.TemplateRegistration;
 import io.tasker.messages.api.TemplateSummary;
 import io.tasker.messages.api.Transitions;
 import io.tasker.messages.api.WireTimestamp;
+import io.tasker.messages.api.Worker;
+import io.tasker.messages.api.WorkerList;
+import io.tasker.messages.api.WorkerStatus;
 
 /**
  * The API records for a native build: they are also read from the database's JSON views and written
@@ -78,6 +81,9 @@ import io.tasker.messages.api.WireTimestamp;
             Transitions.class,
             WireTimestamp.Reader.class,
             WireTimestamp.Writer.class,
+            Worker.class,
+            WorkerList.class,
+            WorkerStatus.class,
             // Jackson instantiates the enums' @EnumNaming strategy.
             WireValue.Naming.class
         })

@@ -7,10 +7,13 @@ import io.tasker.messages.api.Step;
 import io.tasker.messages.api.Task;
 import io.tasker.messages.api.TaskSummary;
 import io.tasker.messages.api.Transitions;
+import io.tasker.orchestrator.config.OrchestratorConfig;
 import io.tasker.orchestrator.rest.JsonViews;
+import io.tasker.orchestrator.worker.WorkerQueries;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -78,6 +81,7 @@ public class TaskQueries {
                 'completed_at', t.completed_at
             """;
 
+    // $1 task, $2 worker live timeout (s), $3 waiting-for-workers threshold (s)
     static final String TASK =
             "SELECT jsonb_build_object("
                     + TASK_FIELDS
@@ -85,7 +89,9 @@ public class TaskQueries {
                     ,
                     'context', t.context,
                     'identity_hash', t.identity_hash,
-                    'execution_summary', (SELECT to_jsonb(s) FROM tasker.task_execution_summary(t.task_uuid) s),
+                    'execution_summary', (SELECT to_jsonb(s) || jsonb_build_object('waiting_for_workers',
+                                                 tasker.task_waiting_for_workers(t.task_uuid, $2::float8, $3::float8))
+                                            FROM tasker.task_execution_summary(t.task_uuid) s),
                     'steps', (SELECT coalesce(jsonb_agg("""
                     + STEP_JSON
                     + """
@@ -155,9 +161,16 @@ public class TaskQueries {
 
     private static final TypeReference<List<Step>> STEP_LIST = new TypeReference<>() {};
 
+    @Inject OrchestratorConfig config;
+
     public Uni<Optional<Task>> findTask(SqlClient client, UUID taskUuid) {
+        OrchestratorConfig.Workers workers = config.workers();
         return client.preparedQuery(TASK)
-                .execute(Tuple.of(taskUuid))
+                .execute(
+                        Tuple.of(
+                                taskUuid,
+                                WorkerQueries.seconds(workers.liveTimeout()),
+                                WorkerQueries.seconds(workers.waitingAfter())))
                 .map(rows -> JsonViews.first(rows, Task.class));
     }
 

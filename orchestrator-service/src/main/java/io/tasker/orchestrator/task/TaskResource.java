@@ -171,13 +171,9 @@ public class TaskResource {
                     @QueryParam("offset")
                     Integer offset) {
         TaskState state = state(status);
-        int size = limit == null ? config.api().defaultPageSize() : limit;
-        if (size < 1 || size > config.api().maxPageSize()) {
-            throw ApiException.badRequest(
-                    "invalid_filter",
-                    "limit must be between 1 and " + config.api().maxPageSize(),
-                    List.of("limit out of range"));
-        }
+        int size =
+                ParameterChecks.limit(
+                        limit, config.api().defaultPageSize(), config.api().maxPageSize());
         int from = offset == null ? 0 : offset;
         if (from < 0) {
             throw ApiException.badRequest(

@@ -42,6 +42,7 @@ class ApiRecordsTest {
                 Arguments.of("dlq-list.json", DlqList.class),
                 Arguments.of("dlq-entry.json", DlqEntry.class),
                 Arguments.of("queue-list.json", QueueList.class),
+                Arguments.of("worker-list.json", WorkerList.class),
                 Arguments.of("problem.json", Problem.class),
                 Arguments.of("problem-with-errors.json", Problem.class),
                 Arguments.of("create-task-request.json", CreateTaskRequest.class),
