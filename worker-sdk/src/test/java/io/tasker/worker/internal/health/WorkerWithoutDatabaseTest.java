@@ -35,11 +35,13 @@ class WorkerWithoutDatabaseTest {
     @Test
     void readiness_is_down_naming_the_unreachable_database_while_the_worker_stays_alive() {
         await("readiness names the database")
-                .atMost(Duration.ofSeconds(30))
+                .atMost(Duration.ofSeconds(60))
                 .untilAsserted(
                         () ->
                                 given().get("/q/health/ready")
                                         .then()
+                                        .log()
+                                        .ifValidationFails()
                                         .statusCode(503)
                                         .body(WORKER_CHECK + ".data.database", equalTo("down"))
                                         .body(
