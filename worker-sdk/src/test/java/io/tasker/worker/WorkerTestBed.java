@@ -146,6 +146,19 @@ public final class WorkerTestBed implements AutoCloseable {
                 clock);
     }
 
+    /** An executor running the handlers {@code registry} holds (e.g. annotated beans). */
+    public StepPipeline executor(
+            Config config, int handlerThreads, MeterRegistry metrics, HandlerRegistry registry) {
+        return new StepPipeline(
+                new WorkerCalls(pool, config.id().orElseThrow(), config.leaseGraceSeconds()),
+                registry,
+                HandlerRunner.withThreads(handlerThreads),
+                new Slots(config.maxConcurrentSteps()),
+                config,
+                metrics,
+                Clock.systemUTC());
+    }
+
     /**
      * Registers a template (the orchestrator's registration, reduced to its rows) and its queue.
      */

@@ -11,9 +11,12 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tasker.messages.JsonSupport;
 import io.tasker.queue.QueueMessage;
+import io.tasker.worker.StepContext;
+import io.tasker.worker.StepHandler;
 import io.tasker.worker.StepResult;
 import io.tasker.worker.TestHandlers;
 import io.tasker.worker.WorkerTestBed;
+import io.tasker.worker.internal.handler.HandlerRegistry;
 import io.tasker.worker.internal.handler.RegisteredHandler;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -22,11 +25,14 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -294,9 +300,139 @@ class StepExecutionTest {
 
         assertThat(bed.stepField(task, "step", "current_state"))
                 .isEqualTo("enqueued_for_orchestration");
-        Timer execution = metrics.get("tasker_step_execution_seconds").tag("namespace", NS).timer();
+        Timer execution =
+                metrics.get("tasker_step_execution_seconds")
+                        .tag("namespace", NS)
+                        .tag("handler", "test.clocked")
+                        .timer();
         assertThat(execution.count()).isEqualTo(1);
         assertThat(execution.totalTime(TimeUnit.SECONDS)).isEqualTo(90.0);
+    }
+
+    /** Method handlers of one bean, run through the whole pipeline. */
+    public static class Annotated {
+        record Input(String who) {}
+
+        @StepHandler("test.greet")
+        public Map<String, String> greet(Input input, StepContext ctx) {
+            return Map.of("greeting", "hello " + input.who(), "step", ctx.stepName());
+        }
+
+        @StepHandler("test.overflow")
+        public String overflow() {
+            throw new StackOverflowError("too deep");
+        }
+    }
+
+    @Test
+    void
+            an_annotated_method_handler_binds_its_input_and_its_value_is_stored_with_handler_metrics() {
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        StepPipeline executor =
+                bed.executor(
+                        WorkerTestBed.Config.of(NS),
+                        1,
+                        metrics,
+                        HandlerRegistry.ofBeans(new Annotated()));
+        UUID task = oneStepTask("greet", "test.greet", 30, "{\"who\": \"ada\"}");
+        runNext(executor);
+
+        assertThat(bed.stepField(task, "step", "current_state"))
+                .isEqualTo("enqueued_for_orchestration");
+        assertThat(bed.stepField(task, "step", "results"))
+                .isEqualTo("{\"step\": \"step\", \"greeting\": \"hello ada\"}");
+        assertThat(
+                        metrics.get("tasker_steps_succeeded_total")
+                                .tag("namespace", NS)
+                                .tag("handler", "test.greet")
+                                .counter()
+                                .count())
+                .isEqualTo(1.0);
+        assertThat(
+                        metrics.get("tasker_step_execution_seconds")
+                                .tag("handler", "test.greet")
+                                .timer()
+                                .count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void a_handler_throwing_an_error_fails_its_attempt_and_the_same_thread_serves_the_next_step() {
+        StepPipeline executor =
+                bed.executor(
+                        WorkerTestBed.Config.of(NS),
+                        1,
+                        new SimpleMeterRegistry(),
+                        HandlerRegistry.ofBeans(new Annotated()));
+        UUID broken = oneStepTask("overflow", "test.overflow", 30);
+        runNext(executor);
+
+        assertThat(bed.stepField(broken, "step", "current_state"))
+                .isEqualTo("enqueued_as_error_for_orchestration");
+        assertThat(bed.stepField(broken, "step", "last_error->>'type'"))
+                .isEqualTo("StackOverflowError");
+        assertThat(bed.stepField(broken, "step", "last_error->>'message'")).isEqualTo("too deep");
+        assertThat(bed.stepField(broken, "step", "last_error->>'retryable'")).isEqualTo("true");
+        assertThat(attemptOutcomes(broken, "step")).containsExactly("retryable_failure");
+
+        UUID next = oneStepTask("greet_after", "test.greet", 30, "{\"who\": \"bob\"}");
+        runNext(executor);
+        assertThat(bed.stepField(next, "step", "results")).contains("hello bob");
+        assertThat(executor.inFlight()).isZero();
+    }
+
+    @Test
+    void the_cancellation_flips_with_reason_timeout_when_the_deadline_passes() {
+        AtomicReference<String> seen = new AtomicReference<>();
+        RegisteredHandler patient =
+                TestHandlers.named(
+                        "test.patient",
+                        ctx -> {
+                            // Waits for the signal, not for the interrupt.
+                            while (!ctx.cancelled()) {
+                                LockSupport.parkNanos(1_000_000);
+                            }
+                            seen.set(ctx.cancellation().reason());
+                            return StepResult.success(TextNode.valueOf("stopped"));
+                        });
+        UUID task = oneStepTask("patient", "test.patient", 1);
+        StepPipeline executor = runNext(bed.executor(WorkerTestBed.Config.of(NS), 1, patient));
+
+        assertThat(bed.stepField(task, "step", "last_error->>'type'")).isEqualTo("timeout");
+        await("the handler saw the cancellation")
+                .atMost(WorkerTestBed.TIMEOUT)
+                .until(() -> seen.get() != null);
+        assertThat(seen.get()).isEqualTo("timeout");
+        await("slot freed").atMost(WorkerTestBed.TIMEOUT).until(() -> executor.inFlight() == 0);
+    }
+
+    @Test
+    void draining_flips_the_cancellation_of_running_handlers_and_their_outcome_is_still_stored() {
+        CountDownLatch started = new CountDownLatch(1);
+        RegisteredHandler polite =
+                TestHandlers.named(
+                        "test.polite",
+                        ctx -> {
+                            started.countDown();
+                            while (!ctx.cancelled()) {
+                                LockSupport.parkNanos(1_000_000);
+                            }
+                            return StepResult.success(
+                                    TextNode.valueOf(ctx.cancellation().reason()));
+                        });
+        UUID task = oneStepTask("polite", "test.polite", 30);
+        StepPipeline executor = bed.executor(WorkerTestBed.Config.of(NS), 1, polite);
+        assertThat(executor.slots().tryReserve(1)).isEqualTo(1);
+        var done =
+                executor.execute(QUEUE, NS, bed.read(QUEUE, 1).get(0)).subscribeAsCompletionStage();
+        await("the handler runs")
+                .atMost(WorkerTestBed.TIMEOUT)
+                .until(() -> started.getCount() == 0);
+
+        executor.cancelRunning("worker_draining");
+
+        done.toCompletableFuture().join();
+        assertThat(bed.stepField(task, "step", "results")).isEqualTo("\"worker_draining\"");
     }
 
     private static UUID runOne(String name, StepResult result) {
@@ -321,6 +457,11 @@ class StepExecutionTest {
     }
 
     private static UUID oneStepTask(String name, String handler, int timeoutSeconds) {
+        return oneStepTask(name, handler, timeoutSeconds, "{}");
+    }
+
+    private static UUID oneStepTask(
+            String name, String handler, int timeoutSeconds, String contextJson) {
         UUID template =
                 bed.registerTemplate(
                         NS,
@@ -330,7 +471,7 @@ class StepExecutionTest {
                                 + "\", \"timeout_seconds\": "
                                 + timeoutSeconds
                                 + ", \"retry\": {\"max_attempts\": 3}}]");
-        return bed.createTask(template, "{}");
+        return bed.createTask(template, contextJson);
     }
 
     /**
