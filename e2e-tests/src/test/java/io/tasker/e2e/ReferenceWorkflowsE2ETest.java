@@ -239,9 +239,10 @@ class ReferenceWorkflowsE2ETest {
                 .containsPattern(
                         "tasker_handler_invocations_total\\{handler=\"examples.square_product\"[^}]*\\} [1-9]")
                 .containsPattern(
-                        "tasker_steps_claimed_total\\{namespace=\"examples\"[^}]*\\} [1-9]")
+                        "tasker_steps_claimed_total\\{handler=\"examples.square_product\",namespace=\"examples\"\\} [1-9]")
                 .contains("tasker_worker_steps_in_flight")
-                .contains("tasker_step_execution_seconds_bucket{namespace=\"examples\",le=");
+                .contains(
+                        "tasker_step_execution_seconds_bucket{handler=\"examples.square_product\",namespace=\"examples\",le=");
     }
 
     @Test
