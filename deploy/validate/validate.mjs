@@ -477,6 +477,9 @@ function checkRendered(label, objects, documented) {
     for (const name of ["TASKER_DB_REACTIVE_URL", "TASKER_DB_JDBC_URL", "TASKER_DB_USER", "TASKER_DB_PASSWORD"]) {
       check(env.has(name), w, `does not set ${name}`);
     }
+    // Templates come only through the API (workers register the ones they ship).
+    check(!env.has("TASKER_TEMPLATES_PATH"), w, "sets TASKER_TEMPLATES_PATH, which the orchestrator no longer reads");
+    check(!(orchestrator.spec.template.spec.volumes ?? []).some((v) => /template/i.test(v.name ?? "")), w, "mounts a templates volume; templates are registered by the workers");
   }
 
   const workers = deployments.filter((d) => d.metadata?.labels?.["app.kubernetes.io/component"] === "worker");
@@ -494,6 +497,7 @@ function checkRendered(label, objects, documented) {
     check(grace > shutdown, w, `terminationGracePeriodSeconds (${grace}) is not above QUARKUS_SHUTDOWN_TIMEOUT (${shutdown}s)`);
     check((c.ports ?? []).some((p) => p.containerPort === 8081), w, "does not expose port 8081");
     check((c.env ?? []).some((e) => e.name === "TASKER_WORKER_NAMESPACES"), w, "does not set TASKER_WORKER_NAMESPACES");
+    check((c.env ?? []).some((e) => e.name === "TASKER_WORKER_ORCHESTRATOR_URL"), w, "does not set TASKER_WORKER_ORCHESTRATOR_URL (where it registers its templates)");
     check(d.spec.replicas === undefined, w, "sets spec.replicas although KEDA owns the replica count");
     const scaled = byKind("ScaledObject").filter((s) => s.spec?.scaleTargetRef?.name === d.metadata.name);
     check(scaled.length === 1, w, `is the target of ${scaled.length} ScaledObjects, not 1`);
@@ -717,6 +721,10 @@ function checkCompose(documented) {
     }
   }
   const worker = services.worker ?? {};
+  const workerEnv = Array.isArray(worker.environment)
+    ? worker.environment.map((e) => String(e).split("=")[0])
+    : Object.keys(worker.environment ?? {});
+  check(workerEnv.includes("TASKER_WORKER_ORCHESTRATOR_URL"), `${label} service worker`, "does not set TASKER_WORKER_ORCHESTRATOR_URL (where it registers its templates)");
   check(!worker.ports || worker.ports.length === 0, `${label} service worker`, "publishes a host port, so it cannot be scaled");
   const grace = parseDuration(worker.stop_grace_period ?? "10s");
   check(grace !== null && grace > 40, `${label} service worker`, `stop_grace_period ${worker.stop_grace_period} is not above quarkus.shutdown.timeout (40s)`);

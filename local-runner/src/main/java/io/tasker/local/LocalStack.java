@@ -96,14 +96,14 @@ public final class LocalStack {
                         "postgres");
         Map<String, String> orchestratorEnv = new java.util.HashMap<>(db);
         orchestratorEnv.put("TASKER_HTTP_PORT", String.valueOf(apiPort));
-        orchestratorEnv.put(
-                "TASKER_TEMPLATES_PATH",
-                root.resolve("worker-service/src/main/resources/templates").toString());
         start("orchestrator", orchestratorJar, orchestratorEnv, apiPort);
 
+        // The worker registers the reference templates it ships with the orchestrator, and is
+        // ready once they are.
         Map<String, String> workerEnv = new java.util.HashMap<>(db);
         workerEnv.put("TASKER_HTTP_PORT", String.valueOf(workerPort));
         workerEnv.put("TASKER_WORKER_NAMESPACES", "examples,fulfillment");
+        workerEnv.put("TASKER_WORKER_ORCHESTRATOR_URL", "http://localhost:" + apiPort);
         start("worker", workerJar, workerEnv, workerPort);
 
         String api = "http://localhost:" + apiPort;

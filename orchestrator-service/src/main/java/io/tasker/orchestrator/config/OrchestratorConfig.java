@@ -3,7 +3,6 @@ package io.tasker.orchestrator.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.util.Optional;
 
 /** Every setting of the orchestrator service (prefix {@code tasker}). */
 @ConfigMapping(prefix = "tasker")
@@ -23,14 +22,8 @@ public interface OrchestratorConfig {
 
     Db db();
 
-    /** Templates loaded at start. */
+    /** Templates: what one may contain and how lookups are cached (they come only via the API). */
     interface Templates {
-        /**
-         * Directory whose {@code *.yaml}/{@code *.yml}/{@code *.json} files are registered at
-         * start; unset = none.
-         */
-        Optional<String> path();
-
         /** What a template may contain; a template beyond any of these is a 400 at registration. */
         Limits limits();
 
