@@ -81,8 +81,7 @@ class ShippedTemplatesE2ETest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("exited");
         assertThat(cluster.log("worker-2"))
-                .contains(
-                        "template examples/linear_workflow@1.0.0 (")
+                .contains("template examples/linear_workflow@1.0.0 (")
                 .contains(
                         "is already registered with different content: version 1.0.0 of"
                                 + " examples/linear_workflow cannot change");
