@@ -3,7 +3,7 @@ package io.tasker.worker.examples;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tasker.messages.JsonSupport;
-import io.tasker.worker.handler.InvalidInputException;
+import io.tasker.worker.PermanentStepException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 
@@ -18,8 +18,7 @@ final class ExampleSupport {
     }
 
     /** A config field that must be a whole number within [min, max], or the fallback if absent. */
-    static long configLong(JsonNode config, String field, long fallback, long min, long max)
-            throws InvalidInputException {
+    static long configLong(JsonNode config, String field, long fallback, long min, long max) {
         JsonNode v = config == null ? null : config.get(field);
         if (v == null || v.isNull() || v.isMissingNode()) {
             return fallback;
@@ -28,7 +27,7 @@ final class ExampleSupport {
         if (n == null
                 || n.compareTo(BigInteger.valueOf(min)) < 0
                 || n.compareTo(BigInteger.valueOf(max)) > 0) {
-            throw new InvalidInputException(
+            throw new PermanentStepException(
                     "config."
                             + field
                             + " must be an integer between "
@@ -43,14 +42,13 @@ final class ExampleSupport {
     }
 
     /** A config field that must be a string, or the fallback if absent. */
-    static String configText(JsonNode config, String field, String fallback)
-            throws InvalidInputException {
+    static String configText(JsonNode config, String field, String fallback) {
         JsonNode v = config == null ? null : config.get(field);
         if (v == null || v.isNull() || v.isMissingNode()) {
             return fallback;
         }
         if (!v.isTextual()) {
-            throw new InvalidInputException(
+            throw new PermanentStepException(
                     "config." + field + " must be a string, got " + v, "invalid_config");
         }
         return v.asText();

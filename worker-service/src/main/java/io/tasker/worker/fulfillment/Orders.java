@@ -1,8 +1,8 @@
 package io.tasker.worker.fulfillment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tasker.worker.handler.InvalidInputException;
-import io.tasker.worker.handler.StepContext;
+import io.tasker.worker.PermanentStepException;
+import io.tasker.worker.StepContext;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The order the fulfillment handlers share: parsed from the task context, with every problem thrown
- * as an {@link InvalidInputException} (a permanent failure), and the money arithmetic (USD, 2
+ * as an {@link PermanentStepException} (a permanent failure), and the money arithmetic (USD, 2
  * decimals, HALF_UP).
  */
 final class Orders {
@@ -38,7 +38,7 @@ final class Orders {
             JsonNode shippingAddress) {}
 
     /** The order in a task context; every field of the order schema is checked. */
-    static Order parse(JsonNode context) throws InvalidInputException {
+    static Order parse(JsonNode context) {
         if (context == null || !context.isObject()) {
             throw invalid("the context must be an object");
         }
@@ -120,10 +120,10 @@ final class Orders {
     }
 
     /** The result of an ancestor step, which must be an object. */
-    static JsonNode dependency(StepContext ctx, String step) throws InvalidInputException {
+    static JsonNode dependency(StepContext ctx, String step) {
         JsonNode r = ctx.dependencyResult(step);
         if (r == null || !r.isObject()) {
-            throw new InvalidInputException(
+            throw new PermanentStepException(
                     "the result of step '" + step + "' is missing or not an object",
                     "missing_dependency_result");
         }
@@ -131,11 +131,10 @@ final class Orders {
     }
 
     /** An amount in an ancestor's result (number or decimal string), to the cent. */
-    static BigDecimal amount(JsonNode result, String field, String step)
-            throws InvalidInputException {
+    static BigDecimal amount(JsonNode result, String field, String step) {
         BigDecimal v = JsonNumbers.decimal(result.get(field));
         if (v == null) {
-            throw new InvalidInputException(
+            throw new PermanentStepException(
                     "the result of step '" + step + "' has no numeric " + field,
                     "missing_dependency_result");
         }
@@ -143,22 +142,21 @@ final class Orders {
     }
 
     /** A string in an ancestor's result. */
-    static String resultText(JsonNode result, String field, String step)
-            throws InvalidInputException {
+    static String resultText(JsonNode result, String field, String step) {
         JsonNode v = result.get(field);
         if (v == null || !v.isTextual()) {
-            throw new InvalidInputException(
+            throw new PermanentStepException(
                     "the result of step '" + step + "' has no " + field,
                     "missing_dependency_result");
         }
         return v.asText();
     }
 
-    private static InvalidInputException invalid(String reason) {
-        return new InvalidInputException("invalid order: " + reason, "invalid_order");
+    private static PermanentStepException invalid(String reason) {
+        return new PermanentStepException("invalid order: " + reason, "invalid_order");
     }
 
-    private static JsonNode object(JsonNode parent, String field) throws InvalidInputException {
+    private static JsonNode object(JsonNode parent, String field) {
         JsonNode v = parent.get(field);
         if (v == null || !v.isObject()) {
             throw invalid(field + " must be an object");
@@ -166,8 +164,7 @@ final class Orders {
         return v;
     }
 
-    private static String text(JsonNode parent, String field, String label)
-            throws InvalidInputException {
+    private static String text(JsonNode parent, String field, String label) {
         JsonNode v = parent.get(field);
         if (v == null || !v.isTextual() || v.asText().isBlank()) {
             throw invalid(label + " must be a non-empty string");

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tasker.messages.JsonSupport;
-import io.tasker.worker.TestContexts;
-import io.tasker.worker.handler.StepContext;
-import io.tasker.worker.handler.StepResult;
+import io.tasker.worker.StepContext;
+import io.tasker.worker.StepResult;
+import io.tasker.worker.testing.HandlerTester;
+import io.tasker.worker.testing.StepContexts;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.Test;
 
 class ExampleHandlersTest {
 
+    /** Each test gets its own beans: the flaky handler counts invocations per bean. */
+    private final HandlerTester handlers = HandlerTester.of(new Examples(), new SleepHandler());
+
     private static JsonNode json(String s) {
         return JsonSupport.parse(s);
     }
@@ -30,7 +34,7 @@ class ExampleHandlersTest {
             List<String> parents,
             Map<String, JsonNode> results,
             Runnable heartbeat) {
-        return TestContexts.of(
+        return StepContexts.of(
                 UUID.randomUUID(),
                 json(context),
                 json(config),
@@ -44,7 +48,7 @@ class ExampleHandlersTest {
 
     /** The same step on every call, as the flaky handler counts invocations per step. */
     private static StepContext sameStep(UUID step, String config, int attempt) {
-        return TestContexts.of(
+        return StepContexts.of(
                 step, JsonSupport.object(), json(config), attempt, List.of(), Map.of(), () -> {});
     }
 
@@ -75,7 +79,8 @@ class ExampleHandlersTest {
 
     @Test
     void squareProductRootSquaresEvenNumber() {
-        JsonNode r = successResult(new SquareProductHandler().handle(root("{\"even_number\": 6}")));
+        JsonNode r =
+                successResult(handlers.run(Examples.SQUARE_PRODUCT, root("{\"even_number\": 6}")));
         assertThat(r.isNumber()).isTrue();
         assertThat(r.bigIntegerValue()).isEqualTo(BigInteger.valueOf(36));
         assertThat(JsonSupport.write(r)).isEqualTo("36");
@@ -84,7 +89,7 @@ class ExampleHandlersTest {
     @Test
     void squareProductOfTwoParents() {
         Map<String, JsonNode> parents = Map.of("left", json("1296"), "right", json("1296"));
-        JsonNode r = successResult(new SquareProductHandler().handle(withParents(parents)));
+        JsonNode r = successResult(handlers.run(Examples.SQUARE_PRODUCT, withParents(parents)));
         assertThat(r.bigIntegerValue()).isEqualTo(new BigInteger("2821109907456"));
         assertThat(JsonSupport.write(r)).isEqualTo("2821109907456");
     }
@@ -96,7 +101,7 @@ class ExampleHandlersTest {
                 Map.of("start", json("36"), "left", json("1296"), "right", json("1296"));
         StepContext c =
                 ctx("{\"even_number\": 6}", "{}", 1, List.of("left", "right"), results, () -> {});
-        JsonNode r = successResult(new SquareProductHandler().handle(c));
+        JsonNode r = successResult(handlers.run(Examples.SQUARE_PRODUCT, c));
         assertThat(r.bigIntegerValue()).isEqualTo(BigInteger.valueOf(6).pow(16));
     }
 
@@ -107,7 +112,7 @@ class ExampleHandlersTest {
         parents.put("a", json(huge.toString()));
         parents.put("b", json(huge.toString()));
         parents.put("c", json("\"" + huge + "\"")); // decimal strings are accepted too
-        JsonNode r = successResult(new SquareProductHandler().handle(withParents(parents)));
+        JsonNode r = successResult(handlers.run(Examples.SQUARE_PRODUCT, withParents(parents)));
         BigInteger expected = huge.pow(6);
         assertThat(r.isNumber()).isTrue();
         assertThat(r.bigIntegerValue()).isEqualTo(expected);
@@ -117,25 +122,24 @@ class ExampleHandlersTest {
 
         JsonNode bigRoot =
                 successResult(
-                        new SquareProductHandler()
-                                .handle(root("{\"even_number\": 123456789012345678901234567890}")));
+                        handlers.run(
+                                Examples.SQUARE_PRODUCT,
+                                root("{\"even_number\": 123456789012345678901234567890}")));
         assertThat(bigRoot.bigIntegerValue())
                 .isEqualTo(new BigInteger("123456789012345678901234567890").pow(2));
     }
 
     @Test
     void squareProductFullLinearChainGivesNToThe16() {
-        SquareProductHandler h = new SquareProductHandler();
-        JsonNode s = successResult(h.handle(root("{\"even_number\": 6}")));
+        JsonNode s = successResult(square(root("{\"even_number\": 6}")));
         for (int i = 0; i < 3; i++) {
-            s = successResult(h.handle(withParents(Map.of("prev", s))));
+            s = successResult(square(withParents(Map.of("prev", s))));
         }
         assertThat(s.bigIntegerValue()).isEqualTo(new BigInteger("2821109907456"));
     }
 
     @Test
     void squareProductRejectsNonIntegerInput() {
-        SquareProductHandler h = new SquareProductHandler();
         for (String context :
                 List.of(
                         "{}",
@@ -143,7 +147,7 @@ class ExampleHandlersTest {
                         "{\"even_number\": \"six\"}",
                         "{\"even_number\": 2.5}",
                         "{\"even_number\": [2]}")) {
-            StepResult r = h.handle(root(context));
+            StepResult r = square(root(context));
             assertThat(r).as(context).isInstanceOf(StepResult.PermanentFailure.class);
             StepResult.PermanentFailure f = (StepResult.PermanentFailure) r;
             assertThat(f.type()).isEqualTo("invalid_input");
@@ -153,14 +157,13 @@ class ExampleHandlersTest {
 
     @Test
     void squareProductRejectsNonNumericOrMissingParentResult() {
-        SquareProductHandler h = new SquareProductHandler();
-        StepResult bad = h.handle(withParents(Map.of("left", json("{\"x\": 1}"))));
+        StepResult bad = square(withParents(Map.of("left", json("{\"x\": 1}"))));
         assertThat(bad).isInstanceOf(StepResult.PermanentFailure.class);
         assertThat(((StepResult.PermanentFailure) bad).type()).isEqualTo("invalid_input");
 
         StepContext missing =
                 ctx("{\"even_number\": 6}", "{}", 1, List.of("left"), Map.of(), () -> {});
-        StepResult r = h.handle(missing);
+        StepResult r = square(missing);
         assertThat(r).isInstanceOf(StepResult.PermanentFailure.class);
         assertThat(((StepResult.PermanentFailure) r).message()).contains("left");
     }
@@ -170,11 +173,12 @@ class ExampleHandlersTest {
     @Test
     void noopReturnsItsConfig() {
         JsonNode r =
-                successResult(new NoopHandler().handle(withConfig("{\"a\": 1, \"b\": [true]}", 1)));
+                successResult(
+                        handlers.run(Examples.NOOP, withConfig("{\"a\": 1, \"b\": [true]}", 1)));
         assertThat(r).isEqualTo(json("{\"a\": 1, \"b\": [true]}"));
 
-        StepContext noConfig = TestContexts.root(json("{}"), null);
-        assertThat(successResult(new NoopHandler().handle(noConfig))).isEqualTo(json("{}"));
+        StepContext noConfig = StepContexts.root(json("{}"), null);
+        assertThat(successResult(handlers.run(Examples.NOOP, noConfig))).isEqualTo(json("{}"));
     }
 
     // --- sleep ---
@@ -191,7 +195,7 @@ class ExampleHandlersTest {
                         Map.of(),
                         beats::incrementAndGet);
         long start = System.nanoTime();
-        JsonNode r = successResult(new SleepHandler().handle(c));
+        JsonNode r = successResult(handlers.run(SleepHandler.NAME, c));
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         assertThat(elapsedMs).isGreaterThanOrEqualTo(250);
         assertThat(JsonSupport.canonical(r)).isEqualTo("{\"attempt\":1,\"slept_ms\":250}");
@@ -201,7 +205,7 @@ class ExampleHandlersTest {
     @Test
     void sleepDefaultsTo100ms() throws Exception {
         long start = System.nanoTime();
-        JsonNode r = successResult(new SleepHandler().handle(withConfig("{}", 1)));
+        JsonNode r = successResult(handlers.run(SleepHandler.NAME, withConfig("{}", 1)));
         assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(100);
         assertThat(r.get("slept_ms").asLong()).isEqualTo(100);
     }
@@ -228,7 +232,7 @@ class ExampleHandlersTest {
 
     @Test
     void sleepRejectsBadConfig() throws Exception {
-        StepResult r = new SleepHandler().handle(withConfig("{\"ms\": -5}", 1));
+        StepResult r = handlers.run(SleepHandler.NAME, withConfig("{\"ms\": -5}", 1));
         assertThat(r).isInstanceOf(StepResult.PermanentFailure.class);
         assertThat(((StepResult.PermanentFailure) r).type()).isEqualTo("invalid_config");
     }
@@ -237,9 +241,8 @@ class ExampleHandlersTest {
 
     @Test
     void flakyFailsRetryablyThenSucceeds() {
-        FlakyHandler h = new FlakyHandler();
         for (int attempt = 1; attempt <= 2; attempt++) {
-            StepResult r = h.handle(sameStep(FLAKY_STEP, "{\"failures\": 2}", attempt));
+            StepResult r = flaky(sameStep(FLAKY_STEP, "{\"failures\": 2}", attempt));
             assertThat(r).isInstanceOf(StepResult.RetryableFailure.class);
             StepResult.RetryableFailure f = (StepResult.RetryableFailure) r;
             assertThat(f.message())
@@ -252,28 +255,27 @@ class ExampleHandlersTest {
             assertThat(f.type()).isEqualTo("flaky");
             assertThat(f.retryAfter()).isNull();
         }
-        JsonNode ok = successResult(h.handle(sameStep(FLAKY_STEP, "{\"failures\": 2}", 3)));
+        JsonNode ok = successResult(flaky(sameStep(FLAKY_STEP, "{\"failures\": 2}", 3)));
         assertThat(JsonSupport.canonical(ok)).isEqualTo("{\"attempts\":3,\"invocations\":3}");
         // A reset restarts the attempt count, but the invocation count goes on: the step succeeds.
-        JsonNode afterReset = successResult(h.handle(sameStep(FLAKY_STEP, "{\"failures\": 2}", 1)));
+        JsonNode afterReset = successResult(flaky(sameStep(FLAKY_STEP, "{\"failures\": 2}", 1)));
         assertThat(afterReset.get("invocations").asInt()).isEqualTo(4);
     }
 
     @Test
     void flakyDefaultsToOneFailure() {
-        FlakyHandler h = new FlakyHandler();
         UUID step = UUID.randomUUID();
-        assertThat(h.handle(sameStep(step, "{}", 1)))
-                .isInstanceOf(StepResult.RetryableFailure.class);
-        assertThat(successResult(h.handle(sameStep(step, "{}", 2))).get("attempts").asInt())
+        assertThat(flaky(sameStep(step, "{}", 1))).isInstanceOf(StepResult.RetryableFailure.class);
+        assertThat(successResult(flaky(sameStep(step, "{}", 2))).get("attempts").asInt())
                 .isEqualTo(2);
     }
 
     @Test
     void flakyCarriesRetryAfterWhenConfigured() {
         StepResult r =
-                new FlakyHandler()
-                        .handle(withConfig("{\"failures\": 1, \"retry_after_seconds\": 7}", 1));
+                handlers.run(
+                        Examples.FLAKY,
+                        withConfig("{\"failures\": 1, \"retry_after_seconds\": 7}", 1));
         assertThat(r).isInstanceOf(StepResult.RetryableFailure.class);
         assertThat(((StepResult.RetryableFailure) r).retryAfter()).isEqualTo(Duration.ofSeconds(7));
     }
@@ -282,7 +284,7 @@ class ExampleHandlersTest {
 
     @Test
     void failIsPermanentWithDefaults() {
-        StepResult r = new FailHandler().handle(withConfig("{}", 1));
+        StepResult r = handlers.run(Examples.FAIL, withConfig("{}", 1));
         assertThat(r)
                 .isEqualTo(StepResult.permanentFailure("failed on purpose", "deliberate_failure"));
     }
@@ -290,17 +292,28 @@ class ExampleHandlersTest {
     @Test
     void failUsesConfiguredMessageAndType() {
         StepResult r =
-                new FailHandler()
-                        .handle(withConfig("{\"message\": \"boom\", \"type\": \"x_y\"}", 1));
+                handlers.run(
+                        Examples.FAIL, withConfig("{\"message\": \"boom\", \"type\": \"x_y\"}", 1));
         assertThat(r).isEqualTo(StepResult.permanentFailure("boom", "x_y"));
     }
 
     @Test
     void handlerNamesAreThePublishedOnes() {
-        assertThat(new SquareProductHandler().name()).isEqualTo("examples.square_product");
-        assertThat(new NoopHandler().name()).isEqualTo("examples.noop");
-        assertThat(new SleepHandler().name()).isEqualTo("examples.sleep");
-        assertThat(new FlakyHandler().name()).isEqualTo("examples.flaky");
-        assertThat(new FailHandler().name()).isEqualTo("examples.fail");
+        assertThat(handlers.names())
+                .containsExactly(
+                        "examples.fail",
+                        "examples.flaky",
+                        "examples.noop",
+                        "examples.sleep",
+                        "examples.square_product",
+                        "examples.unstorable");
+    }
+
+    private StepResult square(StepContext context) {
+        return handlers.run(Examples.SQUARE_PRODUCT, context);
+    }
+
+    private StepResult flaky(StepContext context) {
+        return handlers.run(Examples.FLAKY, context);
     }
 }

@@ -3,17 +3,20 @@ package io.tasker.worker.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tasker.messages.JsonSupport;
-import io.tasker.worker.TestContexts;
-import io.tasker.worker.handler.StepResult;
+import io.tasker.worker.StepResult;
+import io.tasker.worker.testing.HandlerTester;
+import io.tasker.worker.testing.StepContexts;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class UnstorableResultHandlerTest {
 
-    private final UnstorableResultHandler handler = new UnstorableResultHandler();
+    private final HandlerTester handlers = HandlerTester.of(new Examples());
 
     private StepResult run(String config) {
-        return handler.handle(TestContexts.root(JsonSupport.object(), JsonSupport.parse(config)));
+        return handlers.run(
+                Examples.UNSTORABLE,
+                StepContexts.root(JsonSupport.object(), JsonSupport.parse(config)));
     }
 
     @Test

@@ -1,19 +1,21 @@
 package io.tasker.worker.fulfillment;
 
-import static io.tasker.worker.TestContexts.after;
+import static io.tasker.worker.testing.StepContexts.after;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tasker.messages.JsonSupport;
-import io.tasker.worker.handler.CheckedInputHandler;
-import io.tasker.worker.handler.StepResult;
+import io.tasker.worker.StepResult;
+import io.tasker.worker.testing.HandlerTester;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FulfillmentHandlersTest {
+
+    private static final HandlerTester HANDLERS = HandlerTester.of(new Fulfillment());
 
     private static final String ORDER =
             """
@@ -46,22 +48,22 @@ class FulfillmentHandlersTest {
     /** Runs the four steps in order, each given its ancestors' results. */
     private static Map<String, JsonNode> runAll(JsonNode order) {
         Map<String, JsonNode> results = new LinkedHashMap<>();
-        results.put("validate_order", succeed(new ValidateOrderHandler(), order, results));
-        results.put("reserve_inventory", succeed(new ReserveInventoryHandler(), order, results));
-        results.put("process_payment", succeed(new ProcessPaymentHandler(), order, results));
-        results.put("ship_order", succeed(new ShipOrderHandler(), order, results));
+        results.put("validate_order", succeed(Fulfillment.VALIDATE_ORDER, order, results));
+        results.put("reserve_inventory", succeed(Fulfillment.RESERVE_INVENTORY, order, results));
+        results.put("process_payment", succeed(Fulfillment.PROCESS_PAYMENT, order, results));
+        results.put("ship_order", succeed(Fulfillment.SHIP_ORDER, order, results));
         return results;
     }
 
     /** Runs one step of the order, given the results of the steps before it; it must succeed. */
-    private static JsonNode succeed(
-            CheckedInputHandler handler, JsonNode order, Map<String, JsonNode> results) {
-        return success(handler.handle(after(order, Map.copyOf(results))));
+    private static JsonNode succeed(String handler, JsonNode order, Map<String, JsonNode> results) {
+        return success(HANDLERS.run(handler, after(order, Map.copyOf(results))));
     }
 
     @Test
     void validateOrderComputesTotalsToTheCent() {
-        JsonNode r = success(new ValidateOrderHandler().handle(after(json(ORDER), Map.of())));
+        JsonNode r =
+                success(HANDLERS.run(Fulfillment.VALIDATE_ORDER, after(json(ORDER), Map.of())));
         // 2 x 19.99 + 5.25 = 45.23; tax 8% = 3.6184 -> 3.62; total 48.85
         assertThat(r.get("order_id").asLong()).isEqualTo(12345);
         assertThat(r.get("item_count").asInt()).isEqualTo(2);
@@ -85,14 +87,14 @@ class FulfillmentHandlersTest {
                 json(
                         "[{\"sku\": \"A\", \"quantity\": 1, \"price\": 10},"
                                 + " {\"sku\": \"B\", \"quantity\": 1, \"price\": 0.125}]"));
-        JsonNode r = success(new ValidateOrderHandler().handle(after(order, Map.of())));
+        JsonNode r = success(HANDLERS.run(Fulfillment.VALIDATE_ORDER, after(order, Map.of())));
         // 10.125 -> 10.13 (HALF_UP); tax 0.8104 -> 0.81; total 10.94
         assertThat(JsonSupport.write(r.get("subtotal"))).isEqualTo("10.13");
         assertThat(JsonSupport.write(r.get("tax"))).isEqualTo("0.81");
         assertThat(JsonSupport.write(r.get("total"))).isEqualTo("10.94");
 
         order.set("items", json("[{\"sku\": \"A\", \"quantity\": 3, \"price\": 10}]"));
-        JsonNode whole = success(new ValidateOrderHandler().handle(after(order, Map.of())));
+        JsonNode whole = success(HANDLERS.run(Fulfillment.VALIDATE_ORDER, after(order, Map.of())));
         assertThat(JsonSupport.write(whole.get("subtotal"))).isEqualTo("30.00");
         assertThat(JsonSupport.write(whole.get("tax"))).isEqualTo("2.40");
         assertThat(JsonSupport.write(whole.get("total"))).isEqualTo("32.40");
@@ -141,7 +143,8 @@ class FulfillmentHandlersTest {
         Map<String, JsonNode> results = new LinkedHashMap<>();
         results.put("validate_order", json("{\"total\": \"48.85\", \"validated\": true}"));
         results.put("reserve_inventory", json("{\"reservation_id\": \"res-12345\"}"));
-        JsonNode payment = success(new ProcessPaymentHandler().handle(after(json(ORDER), results)));
+        JsonNode payment =
+                success(HANDLERS.run(Fulfillment.PROCESS_PAYMENT, after(json(ORDER), results)));
         assertThat(JsonSupport.write(payment.get("amount_charged"))).isEqualTo("48.85");
         assertThat(payment.get("amount_charged").isNumber()).isTrue();
     }
@@ -151,10 +154,10 @@ class FulfillmentHandlersTest {
         ObjectNode order = (ObjectNode) json(ORDER);
         ((ObjectNode) order.get("payment")).put("token", "tok_declined");
         Map<String, JsonNode> results = new LinkedHashMap<>();
-        results.put("validate_order", succeed(new ValidateOrderHandler(), order, results));
-        results.put("reserve_inventory", succeed(new ReserveInventoryHandler(), order, results));
+        results.put("validate_order", succeed(Fulfillment.VALIDATE_ORDER, order, results));
+        results.put("reserve_inventory", succeed(Fulfillment.RESERVE_INVENTORY, order, results));
         StepResult.PermanentFailure f =
-                permanent(new ProcessPaymentHandler().handle(after(order, results)));
+                permanent(HANDLERS.run(Fulfillment.PROCESS_PAYMENT, after(order, results)));
         assertThat(f.type()).isEqualTo("payment_declined");
         assertThat(f.message()).contains("declined").contains("48.85");
     }
@@ -171,7 +174,7 @@ class FulfillmentHandlersTest {
             ObjectNode order = (ObjectNode) json(ORDER);
             order.set(c.getKey(), json(c.getValue()));
             StepResult.PermanentFailure f =
-                    permanent(new ValidateOrderHandler().handle(after(order, Map.of())));
+                    permanent(HANDLERS.run(Fulfillment.VALIDATE_ORDER, after(order, Map.of())));
             assertThat(f.type()).as(c.getKey()).isEqualTo("invalid_order");
             assertThat(f.message()).as(c.getKey()).startsWith("invalid order: ");
         }
@@ -179,34 +182,47 @@ class FulfillmentHandlersTest {
         ObjectNode zeroQuantity = (ObjectNode) json(ORDER);
         ((ObjectNode) zeroQuantity.get("items").get(1)).put("quantity", 0);
         assertThat(
-                        permanent(new ValidateOrderHandler().handle(after(zeroQuantity, Map.of())))
+                        permanent(
+                                        HANDLERS.run(
+                                                Fulfillment.VALIDATE_ORDER,
+                                                after(zeroQuantity, Map.of())))
                                 .message())
                 .contains("items[1].quantity");
 
         ObjectNode negativePrice = (ObjectNode) json(ORDER);
         ((ObjectNode) negativePrice.get("items").get(0)).put("price", -1);
         assertThat(
-                        permanent(new ValidateOrderHandler().handle(after(negativePrice, Map.of())))
+                        permanent(
+                                        HANDLERS.run(
+                                                Fulfillment.VALIDATE_ORDER,
+                                                after(negativePrice, Map.of())))
                                 .message())
                 .contains("items[0].price");
 
-        assertThat(permanent(new ValidateOrderHandler().handle(after(json("{}"), Map.of()))).type())
+        assertThat(
+                        permanent(
+                                        HANDLERS.run(
+                                                Fulfillment.VALIDATE_ORDER,
+                                                after(json("{}"), Map.of())))
+                                .type())
                 .isEqualTo("invalid_order");
     }
 
     @Test
     void missingDependencyResultIsPermanent() {
         StepResult.PermanentFailure f =
-                permanent(new ProcessPaymentHandler().handle(after(json(ORDER), Map.of())));
+                permanent(HANDLERS.run(Fulfillment.PROCESS_PAYMENT, after(json(ORDER), Map.of())));
         assertThat(f.type()).isEqualTo("missing_dependency_result");
         assertThat(f.message()).contains("validate_order");
     }
 
     @Test
     void handlerNamesAreThePublishedOnes() {
-        assertThat(new ValidateOrderHandler().name()).isEqualTo("fulfillment.validate_order");
-        assertThat(new ReserveInventoryHandler().name()).isEqualTo("fulfillment.reserve_inventory");
-        assertThat(new ProcessPaymentHandler().name()).isEqualTo("fulfillment.process_payment");
-        assertThat(new ShipOrderHandler().name()).isEqualTo("fulfillment.ship_order");
+        assertThat(HANDLERS.names())
+                .containsExactly(
+                        "fulfillment.process_payment",
+                        "fulfillment.reserve_inventory",
+                        "fulfillment.ship_order",
+                        "fulfillment.validate_order");
     }
 }
