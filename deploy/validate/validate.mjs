@@ -695,6 +695,9 @@ function checkRendered(label, objects, { documented, secrets }) {
     check(!env.has("TASKER_AUTH_ENABLED"), w, "sets TASKER_AUTH_ENABLED: leave it unset (authentication on)");
     const keySecret = (c.env ?? []).find((e) => e.name === "TASKER_AUTH_KEY_SECRET");
     check(keySecret?.valueFrom?.secretKeyRef !== undefined && keySecret.valueFrom.secretKeyRef.optional !== true, w, "does not take TASKER_AUTH_KEY_SECRET from a (required) Secret");
+    // Templates come only through the API (workers register the ones they ship).
+    check(!env.has("TASKER_TEMPLATES_PATH"), w, "sets TASKER_TEMPLATES_PATH, which the orchestrator no longer reads");
+    check(!(orchestrator.spec.template.spec.volumes ?? []).some((v) => /template/i.test(v.name ?? "")), w, "mounts a templates volume; templates are registered by the workers");
   }
 
   const workers = deployments.filter((d) => d.metadata?.labels?.["app.kubernetes.io/component"] === "worker");
@@ -714,6 +717,7 @@ function checkRendered(label, objects, { documented, secrets }) {
     check((c.env ?? []).some((e) => e.name === "TASKER_WORKER_ORCHESTRATOR_API_KEY" && e.valueFrom?.secretKeyRef), w, "does not take TASKER_WORKER_ORCHESTRATOR_API_KEY from a Secret");
     check(d.spec.template.metadata.labels?.[API_CLIENT_LABEL] === "true", w, `pods are not labelled ${API_CLIENT_LABEL}: "true", so they cannot register templates`);
     check((c.env ?? []).some((e) => e.name === "TASKER_WORKER_NAMESPACES"), w, "does not set TASKER_WORKER_NAMESPACES");
+    check((c.env ?? []).some((e) => e.name === "TASKER_WORKER_ORCHESTRATOR_URL"), w, "does not set TASKER_WORKER_ORCHESTRATOR_URL (where it registers its templates)");
     check(d.spec.replicas === undefined, w, "sets spec.replicas although KEDA owns the replica count");
     const scaled = byKind("ScaledObject").filter((s) => s.spec?.scaleTargetRef?.name === d.metadata.name);
     check(scaled.length === 1, w, `is the target of ${scaled.length} ScaledObjects, not 1`);
@@ -920,6 +924,10 @@ function checkCompose(documented, COMPOSE = COMPOSE_FILE) {
     }
   }
   const worker = services.worker ?? {};
+  const workerEnv = Array.isArray(worker.environment)
+    ? worker.environment.map((e) => String(e).split("=")[0])
+    : Object.keys(worker.environment ?? {});
+  check(workerEnv.includes("TASKER_WORKER_ORCHESTRATOR_URL"), `${label} service worker`, "does not set TASKER_WORKER_ORCHESTRATOR_URL (where it registers its templates)");
   check(!worker.ports || worker.ports.length === 0, `${label} service worker`, "publishes a host port, so it cannot be scaled");
   const grace = parseDuration(worker.stop_grace_period ?? "10s");
   check(grace !== null && grace > 40, `${label} service worker`, `stop_grace_period ${worker.stop_grace_period} is not above quarkus.shutdown.timeout (40s)`);

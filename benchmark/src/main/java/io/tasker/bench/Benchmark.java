@@ -860,6 +860,10 @@ public final class Benchmark {
         while (workers.size() < count) {
             Map<String, String> env = new LinkedHashMap<>(dbEnv());
             env.put("TASKER_WORKER_NAMESPACES", "bench,examples");
+            // The worker registers the reference templates it ships; the bench templates are
+            // registered by the benchmark itself (registerTemplates).
+            env.put("TASKER_WORKER_ORCHESTRATOR_URL", orchestrator.url());
+            env.put("TASKER_WORKER_ORCHESTRATOR_API_KEY", BENCH_ADMIN_KEY);
             env.putAll(extra);
             workers.add(
                     Proc.start(

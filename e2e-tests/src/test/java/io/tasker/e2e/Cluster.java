@@ -59,6 +59,7 @@ public final class Cluster implements AutoCloseable {
     private final Path root;
     private final Path logs;
     private final List<ServiceProcess> services = new ArrayList<>();
+    private final List<ServiceProcess> orchestrators = new ArrayList<>();
     private final Map<ServiceProcess, TaskerClient> clients = new ConcurrentHashMap<>();
     private int sequence;
 
@@ -83,26 +84,33 @@ public final class Cluster implements AutoCloseable {
         return db;
     }
 
-    public Path templatesDir() {
-        return root.resolve("worker-service/src/main/resources/templates");
-    }
-
-    /** Starts an orchestrator that loads the reference templates, and waits until it is ready. */
+    /** Starts an orchestrator, and waits until it is ready. */
     public ServiceProcess startOrchestrator(Map<String, String> extraEnv) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("TASKER_TEMPLATES_PATH", templatesDir().toString());
         env.put("TASKER_AUTH_KEY_SECRET", KEY_SECRET);
         env.put("TASKER_AUTH_BOOTSTRAP_ADMIN_KEY", ADMIN_KEY);
         // The tests write as fast as they can with one key.
         env.put("TASKER_AUTH_RATE_LIMIT_ENABLED", "false");
         env.putAll(extraEnv);
-        return start("orchestrator", "orchestrator-service", env);
+        ServiceProcess o = start("orchestrator", "orchestrator-service", env);
+        orchestrators.add(o);
+        return o;
     }
 
-    /** Starts a worker serving the given namespaces, and waits until it is ready. */
+    /**
+     * Starts a worker serving the given namespaces, and waits until it is ready: it registers the
+     * reference templates it ships with the first live orchestrator of the cluster, and reports
+     * ready only once they are registered, so tasks of them can be created when this returns.
+     */
     public ServiceProcess startWorker(String namespaces, Map<String, String> extraEnv) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("TASKER_WORKER_NAMESPACES", namespaces);
+        orchestrators.stream()
+                .filter(ServiceProcess::alive)
+                .findFirst()
+                .ifPresent(o -> env.put("TASKER_WORKER_ORCHESTRATOR_URL", o.baseUrl()));
+        // The bootstrap admin key has templates.write.
+        env.put("TASKER_WORKER_ORCHESTRATOR_API_KEY", ADMIN_KEY);
         env.putAll(extraEnv);
         return start("worker", "worker-service", env);
     }
@@ -123,6 +131,15 @@ public final class Cluster implements AutoCloseable {
         services.add(s);
         s.awaitReady(Duration.ofSeconds(120));
         return s;
+    }
+
+    /** The log a service of this cluster wrote, by name ({@code worker-2}), even once it exited. */
+    public String log(String serviceName) {
+        try {
+            return Files.readString(logs.resolve(serviceName + ".log"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     // --- the task API, through the Java client -------------------------------------------------

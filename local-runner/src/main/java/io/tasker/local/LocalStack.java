@@ -102,15 +102,15 @@ public final class LocalStack {
         Map<String, String> orchestratorEnv = new java.util.HashMap<>(db);
         orchestratorEnv.put("TASKER_AUTH_KEY_SECRET", credentials.keySecret);
         orchestratorEnv.put("TASKER_AUTH_BOOTSTRAP_ADMIN_KEY", credentials.adminKey);
-        orchestratorEnv.put(
-                "TASKER_TEMPLATES_PATH",
-                root.resolve("worker-service/src/main/resources/templates").toString());
         start("orchestrator", orchestratorJar, orchestratorEnv, apiPort, managementPort);
 
+        // The worker registers the reference templates it ships with the orchestrator, and is
+        // ready once they are.
         Map<String, String> workerEnv = new java.util.HashMap<>(db);
         workerEnv.put("TASKER_WORKER_NAMESPACES", "examples,fulfillment");
         // For a worker that registers its templates (role templates.write; admin has every role).
         workerEnv.put("TASKER_WORKER_ORCHESTRATOR_API_KEY", credentials.adminKey);
+        workerEnv.put("TASKER_WORKER_ORCHESTRATOR_URL", "http://localhost:" + apiPort);
         start("worker", workerJar, workerEnv, workerPort, workerManagementPort);
 
         String api = "http://localhost:" + apiPort;

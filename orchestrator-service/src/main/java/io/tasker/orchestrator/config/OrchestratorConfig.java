@@ -4,7 +4,6 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.tasker.orchestrator.auth.AuthConfig;
 import java.time.Duration;
-import java.util.Optional;
 
 /** Every setting of the orchestrator service (prefix {@code tasker}). */
 @ConfigMapping(prefix = "tasker")
@@ -29,14 +28,8 @@ public interface OrchestratorConfig {
     /** Authentication and authorization of the API. */
     AuthConfig auth();
 
-    /** Templates loaded at start. */
+    /** Templates: what one may contain and how lookups are cached (they come only via the API). */
     interface Templates {
-        /**
-         * Directory whose {@code *.yaml}/{@code *.yml}/{@code *.json} files are registered at
-         * start; unset = none.
-         */
-        Optional<String> path();
-
         /** What a template may contain; a template beyond any of these is a 400 at registration. */
         Limits limits();
 

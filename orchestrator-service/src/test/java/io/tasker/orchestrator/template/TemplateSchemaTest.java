@@ -31,7 +31,7 @@ class TemplateSchemaTest {
     private static final Path DOCS_COPY = Path.of("../docs/template.schema.json");
 
     private static final Path REFERENCE_TEMPLATES =
-            Path.of("../worker-service/src/main/resources/templates");
+            Path.of("../worker-service/src/main/resources/tasker/templates");
 
     @Test
     void the_copy_in_docs_is_the_schema_the_orchestrator_validates_with() throws IOException {
