@@ -1,5 +1,6 @@
 package io.tasker.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tasker.client.TaskerApiException;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -170,17 +172,17 @@ public final class Benchmark {
                         "ratio_to_raw_pgmq",
                         round(m.get("steps_per_second").asDouble() / raw.get(w)));
                 throughput.add(m);
-                rows.add(
-                        List.of(
-                                String.valueOf(w),
-                                steps + "-step",
-                                fmt(m.get("tasks_per_second").asDouble()),
-                                fmt(m.get("steps_per_second").asDouble()),
-                                pct(m.get("ratio_to_raw_pgmq").asDouble()),
-                                fmt(m.get("commits_per_step").asDouble()),
-                                fmt(m.get("orchestrator_cpu_cores").asDouble()),
-                                fmt(m.get("workers_cpu_cores").asDouble()),
-                                fmt(m.get("postgres_cpu_cores").asDouble())));
+                List<String> row = new ArrayList<>(List.of(String.valueOf(w), steps + "-step"));
+                row.addAll(fmt(m, "tasks_per_second", "steps_per_second"));
+                row.add(pct(m.get("ratio_to_raw_pgmq").asDouble()));
+                row.addAll(
+                        fmt(
+                                m,
+                                "commits_per_step",
+                                "orchestrator_cpu_cores",
+                                "workers_cpu_cores",
+                                "postgres_cpu_cores"));
+                rows.add(row);
             }
         }
         table(
@@ -210,13 +212,16 @@ public final class Benchmark {
             }
             ObjectNode m = medianRun(runs, "steps_per_second");
             batching.set(perBatch ? "per_batch" : "per_notice", m);
-            batchRows.add(
-                    List.of(
-                            perBatch ? "per batch (default)" : "per notice",
-                            fmt(m.get("steps_per_second").asDouble()),
-                            fmt(m.get("commits_per_step").asDouble()),
-                            fmt(m.get("orchestrator_cpu_cores").asDouble()),
-                            fmt(m.get("postgres_cpu_cores").asDouble())));
+            List<String> row =
+                    new ArrayList<>(List.of(perBatch ? "per batch (default)" : "per notice"));
+            row.addAll(
+                    fmt(
+                            m,
+                            "steps_per_second",
+                            "commits_per_step",
+                            "orchestrator_cpu_cores",
+                            "postgres_cpu_cores"));
+            batchRows.add(row);
         }
         table(
                 List.of(
@@ -1122,6 +1127,11 @@ public final class Benchmark {
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.2f", v);
+    }
+
+    /** The numbers {@code fields} of {@code run}, formatted as table cells. */
+    private static List<String> fmt(JsonNode run, String... fields) {
+        return Arrays.stream(fields).map(f -> fmt(run.get(f).asDouble())).toList();
     }
 
     private static String pct(double v) {
