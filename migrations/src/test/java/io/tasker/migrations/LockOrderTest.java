@@ -1,6 +1,7 @@
 package io.tasker.migrations;
 
 import static io.tasker.migrations.Sql.queryList;
+import static io.tasker.migrations.Sql.queryMap;
 import static io.tasker.migrations.Sql.queryOne;
 import static io.tasker.migrations.Sql.update;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,8 +10,6 @@ import static org.awaitility.Awaitility.await;
 import io.tasker.testsupport.TestDatabase;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,9 +27,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every function that locks tasks, steps and queue rows, run at once against the same few tasks:
@@ -40,7 +39,9 @@ import org.junit.jupiter.api.Test;
 class LockOrderTest {
 
     private static final String QUEUE = "worker_lock_queue";
-    private static final String RESULTS = "orchestration_step_results";
+    private static final String RESULTS = Workflows.RESULTS;
+    private static final String READ =
+            "SELECT msg_id, message->>'step_uuid' FROM pgmq.read(?::text, ?, ?)";
     private static final String STEP =
             """
             "handler": "examples.noop", "timeout_seconds": 1,
@@ -64,9 +65,12 @@ class LockOrderTest {
     /** Operator actions the state of a step or task may refuse; everything else is a failure. */
     private static final Set<String> REFUSALS = Set.of("TK010", "TK011");
 
+    @RegisterExtension
+    static final MigratedSchema LOCKS =
+            new MigratedSchema("lock_order", "lock", "diamond", DIAMOND);
+
     private static TestDatabase.Database database;
     private static Connection admin;
-    private static UUID template;
 
     private final Queue<String> unexpected = new ConcurrentLinkedQueue<>();
     private final Map<String, Integer> calls = new ConcurrentHashMap<>();
@@ -77,16 +81,9 @@ class LockOrderTest {
     private final ThreadLocal<Integer> backend = new ThreadLocal<>();
 
     @BeforeAll
-    static void setUp() throws SQLException {
-        database = TestDatabase.freshMigrated("lock_order");
-        admin = database.connect();
-        Workflows.namespace(admin, "lock");
-        template = Workflows.template(admin, "lock", "diamond", DIAMOND);
-    }
-
-    @AfterAll
-    static void tearDown() throws SQLException {
-        admin.close();
+    static void setUp() {
+        database = LOCKS.database();
+        admin = LOCKS.admin();
     }
 
     @Test
@@ -183,29 +180,13 @@ class LockOrderTest {
     /** A worker: read, claim, maybe heartbeat, report (or, when unruly, abandon the claim). */
     private void workOnce(Connection c, String workerId, boolean unruly) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        List<String[]> messages =
-                guarded(
-                        "read",
-                        () -> {
-                            List<String[]> read = new ArrayList<>();
-                            try (PreparedStatement ps =
-                                    c.prepareStatement(
-                                            "SELECT msg_id, message->>'step_uuid' FROM pgmq.read(?::text, 2, 3)")) {
-                                ps.setString(1, QUEUE);
-                                try (ResultSet rs = ps.executeQuery()) {
-                                    while (rs.next()) {
-                                        read.add(new String[] {rs.getString(1), rs.getString(2)});
-                                    }
-                                }
-                            }
-                            return read;
-                        });
+        Map<String, String> messages = guarded("read", () -> queryMap(c, READ, QUEUE, 2, 3));
         if (messages == null) {
             return;
         }
-        for (String[] m : messages) {
-            long msgId = Long.parseLong(m[0]);
-            UUID step = UUID.fromString(m[1]);
+        for (Map.Entry<String, String> m : messages.entrySet()) {
+            long msgId = Long.parseLong(m.getKey());
+            UUID step = UUID.fromString(m.getValue());
             String claim =
                     guarded(
                             "claim",
@@ -273,19 +254,9 @@ class LockOrderTest {
         guarded(
                 "process",
                 () -> {
-                    List<UUID> steps = new ArrayList<>();
-                    List<Long> ids = new ArrayList<>();
-                    try (PreparedStatement ps =
-                            c.prepareStatement(
-                                    "SELECT msg_id, message->>'step_uuid' FROM pgmq.read(?::text, 2, 10)")) {
-                        ps.setString(1, RESULTS);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                ids.add(rs.getLong(1));
-                                steps.add(UUID.fromString(rs.getString(2)));
-                            }
-                        }
-                    }
+                    Map<String, String> read = queryMap(c, READ, RESULTS, 2, 10);
+                    List<UUID> steps = read.values().stream().map(UUID::fromString).toList();
+                    List<Long> ids = read.keySet().stream().map(Long::valueOf).toList();
                     if (steps.isEmpty()) {
                         return null;
                     }
@@ -498,6 +469,6 @@ class LockOrderTest {
     }
 
     private static UUID createTask() throws SQLException {
-        return Workflows.createTask(admin, template);
+        return LOCKS.createTask();
     }
 }

@@ -1,23 +1,22 @@
 package io.tasker.migrations;
 
+import static io.tasker.migrations.Sql.INSUFFICIENT_PRIVILEGE;
+import static io.tasker.migrations.Sql.queryList;
+import static io.tasker.migrations.Sql.queryMap;
 import static io.tasker.migrations.Sql.queryOne;
 import static io.tasker.migrations.Sql.sqlStateOf;
 import static io.tasker.migrations.Sql.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tasker.testsupport.TestDatabase;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The database roles of V202611271200__roles.sql, exercised through real logins: a member of {@code
@@ -35,37 +34,19 @@ class RolesTest {
               {"name": "second", "handler": "examples.noop", "depends_on": ["first"]}
             ]}
             """;
-    private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
-    private static TestDatabase.Database database;
+    @RegisterExtension
+    static final MigratedSchema ROLES = new MigratedSchema("roles", "roles_ns", "pair", TEMPLATE);
+
     private static Connection admin;
     private static Connection worker;
     private static Connection orchestrator;
-    private static UUID template;
-    private static Logins logins;
 
     @BeforeAll
     static void setUp() throws SQLException {
-        database = TestDatabase.freshMigrated("roles");
-        admin = database.connect();
-        Workflows.namespace(admin, "roles_ns");
-        template = Workflows.template(admin, "roles_ns", "pair", TEMPLATE);
-        logins = new Logins(database, admin);
-        worker = logins.login("worker", "tasker_worker");
-        orchestrator = logins.login("orchestrator", "tasker_orchestrator");
-    }
-
-    @AfterAll
-    static void tearDown() throws SQLException {
-        for (Connection c : new Connection[] {worker, orchestrator}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-        if (admin != null) {
-            logins.dropAll();
-            admin.close();
-        }
+        admin = ROLES.admin();
+        worker = ROLES.logins().login("worker", "tasker_worker");
+        orchestrator = ROLES.logins().login("orchestrator", "tasker_orchestrator");
     }
 
     // --- worker ----------------------------------------------------------------------------
@@ -91,20 +72,15 @@ class RolesTest {
 
     @Test
     void the_worker_has_no_privilege_on_any_tasker_table() throws SQLException {
-        List<String> granted = new ArrayList<>();
-        try (ResultSet rs =
-                admin.createStatement()
-                        .executeQuery(
-                                "SELECT c.relname || ':' || p.priv"
-                                        + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                                        + " CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE',"
-                                        + "   'TRUNCATE', 'REFERENCES', 'TRIGGER']) AS p(priv)"
-                                        + " WHERE n.nspname = 'tasker' AND c.relkind IN ('r', 'p', 'v', 'm')"
-                                        + "   AND has_table_privilege('tasker_worker', c.oid, p.priv)")) {
-            while (rs.next()) {
-                granted.add(rs.getString(1));
-            }
-        }
+        List<String> granted =
+                queryList(
+                        admin,
+                        "SELECT c.relname || ':' || p.priv"
+                                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                                + " CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE',"
+                                + "   'TRUNCATE', 'REFERENCES', 'TRIGGER']) AS p(priv)"
+                                + " WHERE n.nspname = 'tasker' AND c.relkind IN ('r', 'p', 'v', 'm')"
+                                + "   AND has_table_privilege('tasker_worker', c.oid, p.priv)");
         assertThat(granted).isEmpty();
         assertThat(
                         queryOne(
@@ -141,19 +117,12 @@ class RolesTest {
         UUID first = stepUuid(task, "first");
 
         // pgmq.read on its queue: the root step's message.
-        long msgId = -1;
-        try (PreparedStatement ps =
-                worker.prepareStatement(
-                        "SELECT msg_id, message->>'step_uuid' FROM pgmq.read(?::text, 30, 100)")) {
-            ps.setString(1, QUEUE);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (first.toString().equals(rs.getString(2))) {
-                        msgId = rs.getLong(1);
-                    }
-                }
-            }
-        }
+        Map<String, String> read =
+                queryMap(
+                        worker,
+                        "SELECT message->>'step_uuid', msg_id FROM pgmq.read(?::text, 30, 100)",
+                        QUEUE);
+        long msgId = Long.parseLong(read.getOrDefault(first.toString(), "-1"));
         assertThat(msgId).isPositive();
 
         String claim =
@@ -216,9 +185,7 @@ class RolesTest {
     void the_worker_uses_pgmq_on_its_queues_but_not_on_the_results_queue() throws SQLException {
         // ensure_queue runs as the owner, and queues created later get the worker grants by
         // default.
-        try (Statement st = worker.createStatement()) {
-            st.execute("SELECT tasker.ensure_queue('worker_roles_later_queue')");
-        }
+        Sql.execute(worker, "SELECT tasker.ensure_queue('worker_roles_later_queue')");
         long sent =
                 queryOne(
                         worker,
@@ -306,18 +273,13 @@ class RolesTest {
     @Test
     void only_the_worker_functions_run_as_their_owner_and_their_search_path_is_pinned()
             throws SQLException {
-        List<String> definers = new ArrayList<>();
-        try (ResultSet rs =
-                admin.createStatement()
-                        .executeQuery(
-                                "SELECT p.oid::regprocedure::text || ' ' || array_to_string(p.proconfig, ',')"
-                                        + "    || ' ' || has_function_privilege('tasker_worker', p.oid, 'EXECUTE')"
-                                        + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-                                        + " WHERE n.nspname = 'tasker' AND p.prosecdef ORDER BY 1")) {
-            while (rs.next()) {
-                definers.add(rs.getString(1));
-            }
-        }
+        List<String> definers =
+                queryList(
+                        admin,
+                        "SELECT p.oid::regprocedure::text || ' ' || array_to_string(p.proconfig, ',')"
+                                + "    || ' ' || has_function_privilege('tasker_worker', p.oid, 'EXECUTE')"
+                                + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                                + " WHERE n.nspname = 'tasker' AND p.prosecdef ORDER BY 1");
         String pinned = " search_path=pg_catalog, pg_temp true";
         assertThat(definers)
                 .containsExactly(
@@ -401,10 +363,10 @@ class RolesTest {
     }
 
     private static UUID createTask(Connection c) throws SQLException {
-        return Workflows.createTask(c, template);
+        return Workflows.createTask(c, ROLES.template());
     }
 
     private static UUID stepUuid(UUID task, String name) throws SQLException {
-        return Workflows.step(admin, task, name);
+        return ROLES.step(task, name);
     }
 }
