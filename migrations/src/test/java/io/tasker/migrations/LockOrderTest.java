@@ -7,7 +7,6 @@ import static io.tasker.migrations.Sql.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.tasker.testsupport.TestDatabase;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -27,7 +26,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -69,9 +67,6 @@ class LockOrderTest {
     static final MigratedSchema LOCKS =
             new MigratedSchema("lock_order", "lock", "diamond", DIAMOND);
 
-    private static TestDatabase.Database database;
-    private static Connection admin;
-
     private final Queue<String> unexpected = new ConcurrentLinkedQueue<>();
     private final Map<String, Integer> calls = new ConcurrentHashMap<>();
 
@@ -79,12 +74,6 @@ class LockOrderTest {
     private final Map<Integer, String> running = new ConcurrentHashMap<>();
 
     private final ThreadLocal<Integer> backend = new ThreadLocal<>();
-
-    @BeforeAll
-    static void setUp() {
-        database = LOCKS.database();
-        admin = LOCKS.admin();
-    }
 
     @Test
     void concurrent_claims_reports_cancels_and_archives_never_deadlock() throws Exception {
@@ -97,7 +86,7 @@ class LockOrderTest {
             assertThat(unexpected).as("errors in round %d", round).isEmpty();
 
             // Drain what is left with one worker and one orchestrator, so every task finishes.
-            try (Connection c = database.connect()) {
+            try (Connection c = LOCKS.connect()) {
                 backend.set(queryOne(c, "SELECT pg_backend_pid()", Integer.class));
                 await().atMost(Duration.ofSeconds(60))
                         .pollInterval(Duration.ofMillis(50))
@@ -144,7 +133,7 @@ class LockOrderTest {
                 running.add(
                         threads.submit(
                                 () -> {
-                                    try (Connection c = database.connect()) {
+                                    try (Connection c = LOCKS.connect()) {
                                         backend.set(
                                                 queryOne(
                                                         c,
@@ -383,18 +372,18 @@ class LockOrderTest {
 
     private static long unfinished(List<UUID> tasks) throws SQLException {
         return queryOne(
-                admin,
+                LOCKS.admin(),
                 "SELECT count(*) FROM tasker.tasks WHERE task_uuid = ANY(?::uuid[])"
                         + " AND current_state NOT IN ('complete', 'error', 'cancelled', 'resolved_manually')",
                 Long.class,
-                admin.createArrayOf("uuid", tasks.toArray()));
+                LOCKS.admin().createArrayOf("uuid", tasks.toArray()));
     }
 
     private static void assertConsistent(List<UUID> tasks) throws SQLException {
-        Array ids = admin.createArrayOf("uuid", tasks.toArray());
+        Array ids = LOCKS.admin().createArrayOf("uuid", tasks.toArray());
         assertThat(
                         queryList(
-                                admin,
+                                LOCKS.admin(),
                                 "SELECT t.task_uuid || ' ' || t.current_state || ' has step ' || s.name || ' '"
                                         + " || s.current_state"
                                         + " FROM tasker.tasks t JOIN tasker.workflow_steps s USING (task_uuid)"
@@ -408,7 +397,7 @@ class LockOrderTest {
                 .isEmpty();
         assertThat(
                         queryList(
-                                admin,
+                                LOCKS.admin(),
                                 "SELECT s.name || ' ' || s.current_state || ' attempt ' || a.attempt"
                                         + " FROM tasker.workflow_steps s JOIN tasker.workflow_step_attempts a"
                                         + "   USING (workflow_step_uuid)"
@@ -418,7 +407,7 @@ class LockOrderTest {
                 .isEmpty();
         assertThat(
                         queryList(
-                                admin,
+                                LOCKS.admin(),
                                 "SELECT s.name || ' attempts ' || s.attempts || ' rows ' || count(a.attempt)"
                                         + " FROM tasker.workflow_steps s LEFT JOIN tasker.workflow_step_attempts a"
                                         + "   ON a.workflow_step_uuid = s.workflow_step_uuid"
@@ -431,7 +420,7 @@ class LockOrderTest {
                 .isEmpty();
         assertThat(
                         queryList(
-                                admin,
+                                LOCKS.admin(),
                                 "SELECT s.name FROM tasker.workflow_steps s"
                                         + " WHERE s.task_uuid = ANY(?::uuid[])"
                                         + "   AND (s.claim_token IS NOT NULL OR s.lease_expires_at IS NOT NULL)",
@@ -442,7 +431,7 @@ class LockOrderTest {
         // keys without gaps.
         assertThat(
                         queryList(
-                                admin,
+                                LOCKS.admin(),
                                 "SELECT t.task_uuid::text FROM tasker.tasks t"
                                         + " WHERE t.task_uuid = ANY(?::uuid[]) AND ("
                                         + "   (SELECT count(*) FROM tasker.task_transitions x"
@@ -455,7 +444,7 @@ class LockOrderTest {
                 .isEmpty();
         assertThat(
                         queryList(
-                                admin,
+                                LOCKS.admin(),
                                 "SELECT s.name FROM tasker.workflow_steps s"
                                         + " WHERE s.task_uuid = ANY(?::uuid[]) AND ("
                                         + "   (SELECT count(*) FROM tasker.workflow_step_transitions x"

@@ -21,11 +21,15 @@ final class MigratedSchema implements BeforeAllCallback, AfterAllCallback {
     private final String templateName;
     private final String templateJson;
 
-    private TestDatabase.Database database;
-    private Connection admin;
-    private String queue;
-    private UUID template;
-    private Logins logins;
+    /** What {@link #beforeAll} made for the class. */
+    private record Made(
+            TestDatabase.Database database,
+            Connection admin,
+            Logins logins,
+            String queue,
+            UUID template) {}
+
+    private Made made;
 
     /**
      * @param purpose names the test database
@@ -42,55 +46,65 @@ final class MigratedSchema implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws SQLException {
-        database = TestDatabase.freshMigrated(purpose);
-        admin = database.connect();
-        logins = new Logins(database, admin);
-        queue = Workflows.namespace(admin, namespace);
-        template = Workflows.template(admin, namespace, templateName, templateJson);
+        TestDatabase.Database database = TestDatabase.freshMigrated(purpose);
+        Connection admin = database.connect();
+        try {
+            made =
+                    new Made(
+                            database,
+                            admin,
+                            new Logins(database, admin),
+                            Workflows.namespace(admin, namespace),
+                            Workflows.template(admin, namespace, templateName, templateJson));
+        } catch (SQLException | RuntimeException e) {
+            admin.close();
+            throw e;
+        }
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws SQLException {
-        if (admin != null) {
+        if (made != null) {
             try {
-                logins.dropAll();
+                made.logins().dropAll();
             } finally {
-                admin.close();
+                made.admin().close();
             }
         }
     }
 
-    TestDatabase.Database database() {
-        return database;
+    /** A new connection as the database's owner; the caller closes it. */
+    Connection connect() throws SQLException {
+        return made.database().connect();
     }
 
     /** The connection as the database's owner (a superuser). */
     Connection admin() {
-        return admin;
+        return made.admin();
     }
 
     /** The logins of this class: closed and dropped after its tests. */
     Logins logins() {
-        return logins;
+        return made.logins();
     }
 
     /** The worker queue of the namespace. */
     String queue() {
-        return queue;
+        return made.queue();
     }
 
     /** The template stored before the tests. */
     UUID template() {
-        return template;
+        return made.template();
     }
 
     /** A new task of the template, created by the admin, with an empty context. */
     UUID createTask() throws SQLException {
-        return Workflows.createTask(admin, template);
+        return Workflows.createTask(made.admin(), made.template());
     }
 
     /** The step of {@code task} named {@code name}, looked up by the admin. */
     UUID step(UUID task, String name) throws SQLException {
-        return Workflows.step(admin, task, name);
+        return Workflows.step(made.admin(), task, name);
     }
 }

@@ -38,13 +38,11 @@ class RolesTest {
     @RegisterExtension
     static final MigratedSchema ROLES = new MigratedSchema("roles", "roles_ns", "pair", TEMPLATE);
 
-    private static Connection admin;
     private static Connection worker;
     private static Connection orchestrator;
 
     @BeforeAll
     static void setUp() throws SQLException {
-        admin = ROLES.admin();
         worker = ROLES.logins().login("worker", "tasker_worker");
         orchestrator = ROLES.logins().login("orchestrator", "tasker_orchestrator");
     }
@@ -59,7 +57,7 @@ class RolesTest {
 
     @Test
     void the_worker_cannot_write_workflow_steps_or_tasks() throws SQLException {
-        UUID task = createTask(admin);
+        UUID task = createTask(ROLES.admin());
         assertNoPrivilege(
                 () ->
                         update(
@@ -74,7 +72,7 @@ class RolesTest {
     void the_worker_has_no_privilege_on_any_tasker_table() throws SQLException {
         List<String> granted =
                 queryList(
-                        admin,
+                        ROLES.admin(),
                         "SELECT c.relname || ':' || p.priv"
                                 + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                                 + " CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE',"
@@ -84,7 +82,7 @@ class RolesTest {
         assertThat(granted).isEmpty();
         assertThat(
                         queryOne(
-                                admin,
+                                ROLES.admin(),
                                 "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                                         + " WHERE n.nspname = 'tasker' AND c.relkind = 'r'",
                                 Long.class))
@@ -94,7 +92,7 @@ class RolesTest {
     @Test
     void the_worker_cannot_call_the_orchestrator_functions() throws SQLException {
         assertNoPrivilege(() -> createTask(worker));
-        UUID task = createTask(admin);
+        UUID task = createTask(ROLES.admin());
         assertNoPrivilege(
                 () ->
                         queryOne(
@@ -113,7 +111,7 @@ class RolesTest {
 
     @Test
     void the_worker_runs_a_step_through_its_queue_and_the_worker_functions() throws SQLException {
-        UUID task = createTask(admin);
+        UUID task = createTask(ROLES.admin());
         UUID first = stepUuid(task, "first");
 
         // pgmq.read on its queue: the root step's message.
@@ -158,7 +156,7 @@ class RolesTest {
         // The state moved, the notice went to the orchestrator and the message is gone.
         assertThat(
                         queryOne(
-                                admin,
+                                ROLES.admin(),
                                 "SELECT current_state || '/' || results::text FROM tasker.workflow_steps"
                                         + " WHERE workflow_step_uuid = ?",
                                 String.class,
@@ -166,7 +164,7 @@ class RolesTest {
                 .isEqualTo("enqueued_for_orchestration/{\"ok\": true}");
         assertThat(
                         queryOne(
-                                admin,
+                                ROLES.admin(),
                                 "SELECT count(*) FROM pgmq.q_orchestration_step_results"
                                         + " WHERE message->>'step_uuid' = ?",
                                 Long.class,
@@ -174,7 +172,7 @@ class RolesTest {
                 .isEqualTo(1L);
         assertThat(
                         queryOne(
-                                admin,
+                                ROLES.admin(),
                                 "SELECT count(*) FROM pgmq.q_" + QUEUE + " WHERE msg_id = ?",
                                 Long.class,
                                 msgId))
@@ -220,7 +218,7 @@ class RolesTest {
                 .isZero();
         // The shape of the query in deploy/k8s/base/worker-examples-keda.yaml (all queues of a
         // worker group), here on this test's queues.
-        long before = queryOne(admin, "SELECT count(*) FROM pgmq.q_" + QUEUE, Long.class);
+        long before = queryOne(ROLES.admin(), "SELECT count(*) FROM pgmq.q_" + QUEUE, Long.class);
         assertThat(
                         queryOne(
                                 worker,
@@ -250,9 +248,9 @@ class RolesTest {
 
     @Test
     void a_poison_message_is_archived_by_the_worker() throws SQLException {
-        UUID task = createTask(admin);
+        UUID task = createTask(ROLES.admin());
         UUID first = stepUuid(task, "first");
-        long msgId = Workflows.newestMessage(admin, QUEUE, first);
+        long msgId = Workflows.newestMessage(ROLES.admin(), QUEUE, first);
         assertThat(
                         queryOne(
                                 worker,
@@ -263,7 +261,7 @@ class RolesTest {
                 .isTrue();
         assertThat(
                         queryOne(
-                                admin,
+                                ROLES.admin(),
                                 "SELECT current_state FROM tasker.workflow_steps WHERE workflow_step_uuid = ?",
                                 String.class,
                                 first))
@@ -275,7 +273,7 @@ class RolesTest {
             throws SQLException {
         List<String> definers =
                 queryList(
-                        admin,
+                        ROLES.admin(),
                         "SELECT p.oid::regprocedure::text || ' ' || array_to_string(p.proconfig, ',')"
                                 + "    || ' ' || has_function_privilege('tasker_worker', p.oid, 'EXECUTE')"
                                 + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
@@ -290,7 +288,7 @@ class RolesTest {
                         "tasker.report_step_result(uuid,uuid,text,jsonb,jsonb)" + pinned);
         assertThat(
                         queryOne(
-                                admin,
+                                ROLES.admin(),
                                 "SELECT string_agg(p.proname, ',' ORDER BY p.proname)"
                                         + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
                                         + " WHERE n.nspname = 'tasker'"
@@ -313,7 +311,7 @@ class RolesTest {
                                 task))
                 .isEqualTo("steps_in_process");
         UUID first = stepUuid(task, "first");
-        long msgId = Workflows.newestMessage(admin, QUEUE, first);
+        long msgId = Workflows.newestMessage(ROLES.admin(), QUEUE, first);
         String claim =
                 queryOne(
                         worker,

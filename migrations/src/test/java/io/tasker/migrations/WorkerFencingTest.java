@@ -35,21 +35,19 @@ class WorkerFencingTest {
     static final MigratedSchema FENCE =
             new MigratedSchema("fencing", "fence_a", "single", TEMPLATE);
 
-    private static Connection admin;
     private static Connection worker;
     private static UUID templateB;
 
     @BeforeAll
     static void setUp() throws SQLException {
-        admin = FENCE.admin();
-        Workflows.namespace(admin, "fence_b");
-        templateB = Workflows.template(admin, "fence_b", "single", TEMPLATE);
+        Workflows.namespace(FENCE.admin(), "fence_b");
+        templateB = Workflows.template(FENCE.admin(), "fence_b", "single", TEMPLATE);
         // Queue A's message ids start far above B's, so an id of A names nothing in B.
         Sql.execute(
-                admin,
+                FENCE.admin(),
                 "SELECT pgmq.send(?::text, '{}'::jsonb, 0) FROM generate_series(1, 1000)",
                 QUEUE_A);
-        update(admin, "DELETE FROM pgmq.q_" + QUEUE_A);
+        update(FENCE.admin(), "DELETE FROM pgmq.q_" + QUEUE_A);
         worker = FENCE.logins().login("fence", "tasker_worker");
     }
 
@@ -76,7 +74,7 @@ class WorkerFencingTest {
         assertThat(state(step)).isEqualTo("in_progress");
         assertThat(
                         queryOne(
-                                admin,
+                                FENCE.admin(),
                                 "SELECT count(*) FROM tasker.workflow_step_attempts"
                                         + " WHERE workflow_step_uuid = ? AND outcome IS NULL",
                                 Long.class,
@@ -128,7 +126,7 @@ class WorkerFencingTest {
 
         // Once the lease expired and another worker reclaimed the step, the old token is dead.
         update(
-                admin,
+                FENCE.admin(),
                 "UPDATE tasker.workflow_steps SET lease_expires_at = now() - interval '1 second'"
                         + " WHERE workflow_step_uuid = ?",
                 first);
@@ -139,7 +137,7 @@ class WorkerFencingTest {
         assertThat(report(worker, first, firstToken, "success")).isEqualTo("rejected");
         assertThat(
                         queryList(
-                                admin,
+                                FENCE.admin(),
                                 "SELECT outcome FROM tasker.workflow_step_attempts"
                                         + " WHERE workflow_step_uuid = ? ORDER BY attempt",
                                 first))
@@ -153,25 +151,29 @@ class WorkerFencingTest {
         UUID done = step(createTask(FENCE.template()));
         assertThat(report(worker, done, ClaimTokens.of(claim(worker, done, QUEUE_A)), "success"))
                 .isEqualTo("accepted");
-        long workerMessages = queryOne(admin, "SELECT count(*) FROM pgmq.q_" + QUEUE_A, Long.class);
-        long notices = queryOne(admin, "SELECT count(*) FROM pgmq.q_" + RESULTS, Long.class);
+        long workerMessages =
+                queryOne(FENCE.admin(), "SELECT count(*) FROM pgmq.q_" + QUEUE_A, Long.class);
+        long notices =
+                queryOne(FENCE.admin(), "SELECT count(*) FROM pgmq.q_" + RESULTS, Long.class);
         long transitions =
                 queryOne(
-                        admin, "SELECT count(*) FROM tasker.workflow_step_transitions", Long.class);
+                        FENCE.admin(),
+                        "SELECT count(*) FROM tasker.workflow_step_transitions",
+                        Long.class);
 
         assertThat(report(worker, UUID.randomUUID(), ClaimTokens.of(claim), "success"))
                 .isEqualTo("rejected");
         assertThat(report(worker, UUID.randomUUID(), UUID.randomUUID(), "permanent_failure"))
                 .isEqualTo("rejected");
 
-        assertThat(queryOne(admin, "SELECT count(*) FROM pgmq.q_" + QUEUE_A, Long.class))
+        assertThat(queryOne(FENCE.admin(), "SELECT count(*) FROM pgmq.q_" + QUEUE_A, Long.class))
                 .isEqualTo(workerMessages);
-        assertThat(queryOne(admin, "SELECT count(*) FROM pgmq.q_" + RESULTS, Long.class))
+        assertThat(queryOne(FENCE.admin(), "SELECT count(*) FROM pgmq.q_" + RESULTS, Long.class))
                 .isEqualTo(notices);
         assertThat(noticeCount(done)).isEqualTo(1);
         assertThat(
                         queryOne(
-                                admin,
+                                FENCE.admin(),
                                 "SELECT count(*) FROM tasker.workflow_step_transitions",
                                 Long.class))
                 .isEqualTo(transitions);
@@ -201,7 +203,7 @@ class WorkerFencingTest {
                 .isEqualTo("message_not_found");
         assertThat(state(a)).isEqualTo("enqueued");
         assertThat(state(b)).isEqualTo("enqueued");
-        update(admin, "DELETE FROM pgmq.q_" + QUEUE_A + " WHERE msg_id = ?", forged);
+        update(FENCE.admin(), "DELETE FROM pgmq.q_" + QUEUE_A + " WHERE msg_id = ?", forged);
     }
 
     @Test
@@ -210,7 +212,7 @@ class WorkerFencingTest {
         long messageOfA = messageId(QUEUE_A, a);
         assertThat(
                         queryOne(
-                                admin,
+                                FENCE.admin(),
                                 "SELECT count(*) FROM pgmq.q_" + QUEUE_B + " WHERE msg_id = ?",
                                 Long.class,
                                 messageOfA))
@@ -228,7 +230,7 @@ class WorkerFencingTest {
         assertThat(state(b)).isEqualTo("enqueued");
         assertThat(
                         queryOne(
-                                admin,
+                                FENCE.admin(),
                                 "SELECT count(*) FROM pgmq.a_" + QUEUE_A + " WHERE msg_id = ?",
                                 Long.class,
                                 forged))
@@ -245,13 +247,13 @@ class WorkerFencingTest {
                 .isEqualTo("accepted");
         long notice =
                 queryOne(
-                        admin,
+                        FENCE.admin(),
                         "SELECT msg_id FROM pgmq.q_" + RESULTS + " WHERE message->>'step_uuid' = ?",
                         Long.class,
                         reported.toString());
         sqlStateOf(() -> archive(worker, RESULTS, notice)).isEqualTo(INSUFFICIENT_PRIVILEGE);
         assertThat(noticeCount(reported)).isEqualTo(1);
-        assertThat(archive(admin, RESULTS, notice)).isFalse();
+        assertThat(archive(FENCE.admin(), RESULTS, notice)).isFalse();
         assertThat(noticeCount(reported)).isZero();
         assertThat(state(reported)).isEqualTo("enqueued_for_orchestration");
 
@@ -267,7 +269,7 @@ class WorkerFencingTest {
         String group = "fence_a_workers_" + UUID.randomUUID().toString().substring(0, 8);
         assertThat(
                         queryOne(
-                                admin,
+                                FENCE.admin(),
                                 "SELECT array_to_string(tasker.grant_worker_namespaces(?::name, ARRAY['fence_a', 'fence_later']), ',')",
                                 String.class,
                                 group))
@@ -337,7 +339,7 @@ class WorkerFencingTest {
         // Narrowing the scope revokes the queue of the namespace dropped.
         assertThat(
                         queryOne(
-                                admin,
+                                FENCE.admin(),
                                 "SELECT array_to_string(tasker.grant_worker_namespaces(?::name, ARRAY['fence_later']), ',')",
                                 String.class,
                                 group))
@@ -351,19 +353,19 @@ class WorkerFencingTest {
     @Test
     void a_role_of_the_all_namespaces_group_cannot_be_scoped() throws SQLException {
         String role = "fence_all_" + UUID.randomUUID().toString().substring(0, 8);
-        update(admin, "CREATE ROLE \"" + role + "\" NOLOGIN IN ROLE tasker_worker");
+        update(FENCE.admin(), "CREATE ROLE \"" + role + "\" NOLOGIN IN ROLE tasker_worker");
         FENCE.logins().track(role);
         assertThatThrownBy(
                         () ->
                                 queryOne(
-                                        admin,
+                                        FENCE.admin(),
                                         "SELECT tasker.grant_worker_namespaces(?::name, ARRAY['fence_a'])",
                                         String.class,
                                         role))
                 .hasMessageContaining("scoped_role_has_all_namespaces");
         assertThat(
                         queryOne(
-                                admin,
+                                FENCE.admin(),
                                 "SELECT count(*) FROM tasker.worker_namespace_scopes WHERE role_name = ?",
                                 Long.class,
                                 role))
@@ -387,20 +389,20 @@ class WorkerFencingTest {
     }
 
     private static UUID createTask(UUID template) throws SQLException {
-        return Workflows.createTask(admin, template);
+        return Workflows.createTask(FENCE.admin(), template);
     }
 
     private static UUID step(UUID task) throws SQLException {
-        return Workflows.step(admin, task, "only");
+        return Workflows.step(FENCE.admin(), task, "only");
     }
 
     private static long messageId(String queue, UUID step) throws SQLException {
-        return Workflows.newestMessage(admin, queue, step);
+        return Workflows.newestMessage(FENCE.admin(), queue, step);
     }
 
     private static long messageCount(String queue, UUID step) throws SQLException {
         return queryOne(
-                admin,
+                FENCE.admin(),
                 "SELECT count(*) FROM pgmq.q_" + queue + " WHERE message->>'step_uuid' = ?",
                 Long.class,
                 step.toString());
@@ -411,7 +413,7 @@ class WorkerFencingTest {
     }
 
     private static String claim(Connection c, UUID step, String queue) throws SQLException {
-        return Workflows.claim(admin, c, step, "w", queue);
+        return Workflows.claim(FENCE.admin(), c, step, "w", queue);
     }
 
     private static boolean heartbeat(Connection c, UUID step, UUID token) throws SQLException {
@@ -438,12 +440,12 @@ class WorkerFencingTest {
     }
 
     private static String state(UUID step) throws SQLException {
-        return Workflows.stepState(admin, step);
+        return Workflows.stepState(FENCE.admin(), step);
     }
 
     private static String lease(UUID step) throws SQLException {
         return queryOne(
-                admin,
+                FENCE.admin(),
                 "SELECT lease_expires_at::text FROM tasker.workflow_steps WHERE workflow_step_uuid = ?",
                 String.class,
                 step);
