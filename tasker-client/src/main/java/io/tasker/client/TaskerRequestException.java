@@ -1,6 +1,7 @@
 package io.tasker.client;
 
 import java.net.URI;
+import java.util.Objects;
 
 /**
  * A failure of one HTTP request to the orchestrator: it names the request's method and URI. The
@@ -14,8 +15,8 @@ public abstract class TaskerRequestException extends TaskerClientException {
 
     protected TaskerRequestException(String method, URI uri, String message, Throwable cause) {
         super(method + " " + uri + message, cause);
-        this.method = method;
-        this.uri = uri;
+        this.method = Objects.requireNonNull(method, "method");
+        this.uri = Objects.requireNonNull(uri, "uri");
     }
 
     /** The request's HTTP method. */
