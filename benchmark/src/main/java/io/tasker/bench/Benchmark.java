@@ -1028,26 +1028,24 @@ public final class Benchmark {
         versions.put("quarkus", "3.37.1");
         report.put("started_at", Instant.now().toString());
 
-        markdown.append("# Benchmark results\n\n")
-                .append("- machine: ")
-                .append(machine.get("cores").asInt())
-                .append(" cores (")
-                .append(machine.get("cpu").asText())
-                .append("), ")
-                .append(machine.get("memory_gb").asText())
-                .append(" GB, ")
-                .append(machine.get("os").asText())
-                .append(", ")
-                .append(machine.get("java").asText())
-                .append(", PostgreSQL ")
-                .append(machine.get("postgresql").asText())
-                .append("\n- mode: ")
-                .append(settings.get("mode").asText())
-                .append(", ")
-                .append(repeats)
-                .append(" repeat(s), medians reported; ")
-                .append(settings.get("services").asText())
-                .append("\n- versions: tasker 0.1.0-SNAPSHOT, Quarkus 3.37.1\n");
+        markdown.append(
+                """
+                # Benchmark results
+
+                - machine: %s cores (%s), %s GB, %s, %s, PostgreSQL %s
+                - mode: %s, %s repeat(s), medians reported; %s
+                - versions: tasker 0.1.0-SNAPSHOT, Quarkus 3.37.1
+                """
+                        .formatted(
+                                machine.get("cores").asInt(),
+                                machine.get("cpu").asText(),
+                                machine.get("memory_gb").asText(),
+                                machine.get("os").asText(),
+                                machine.get("java").asText(),
+                                machine.get("postgresql").asText(),
+                                settings.get("mode").asText(),
+                                repeats,
+                                settings.get("services").asText()));
         System.out.print(markdown);
     }
 
