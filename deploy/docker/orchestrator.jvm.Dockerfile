@@ -24,7 +24,8 @@ COPY --from=build --chown=185:0 /build/orchestrator-service/target/quarkus-app/*
 COPY --from=build --chown=185:0 /build/orchestrator-service/target/quarkus-app/app/ /deployments/app/
 COPY --from=build --chown=185:0 /build/orchestrator-service/target/quarkus-app/quarkus/ /deployments/quarkus/
 USER 185
-EXPOSE 8080
+# 8080: the API; 9000: the management interface (health and metrics)
+EXPOSE 8080 9000
 
 # JAVA_OPTS: an exec-form ENTRYPOINT has no shell to expand $JAVA_OPTS, so JVM options travel in
 # JDK_JAVA_OPTIONS, which the java launcher reads by itself:

@@ -22,5 +22,6 @@ FROM quay.io/quarkus/quarkus-micro-image:2.0
 WORKDIR /work/
 COPY --from=native --chown=1001:root --chmod=0755 /build/*-runner /work/application
 USER 1001
-EXPOSE 8080
+# 8080: the API; 9000: the management interface (health and metrics)
+EXPOSE 8080 9000
 ENTRYPOINT ["./application", "-Dquarkus.http.host=0.0.0.0"]

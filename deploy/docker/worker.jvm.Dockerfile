@@ -24,7 +24,8 @@ COPY --from=build --chown=185:0 /build/worker-service/target/quarkus-app/*.jar /
 COPY --from=build --chown=185:0 /build/worker-service/target/quarkus-app/app/ /deployments/app/
 COPY --from=build --chown=185:0 /build/worker-service/target/quarkus-app/quarkus/ /deployments/quarkus/
 USER 185
-EXPOSE 8081
+# 9001: the management interface (health and metrics); the worker serves no API
+EXPOSE 9001
 
 # JAVA_OPTS: an exec-form ENTRYPOINT has no shell to expand $JAVA_OPTS, so JVM options travel in
 # JDK_JAVA_OPTIONS, which the java launcher reads by itself:

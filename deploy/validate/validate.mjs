@@ -6,18 +6,21 @@
 //      rendered with it too and both renders must hold the same objects.
 //   2. Validates every rendered object: Kubernetes kinds against the schemas of the
 //      kubernetes-models package, KEDA kinds against @kubernetes-models/keda plus hand-written
-//      checks, then the project's rules (probes, resources, non-root, secrets by reference,
-//      references between objects, graceful termination longer than the worker's drain).
-//   3. Checks docker-compose.yml structurally, and runs `docker compose config -q` (or
+//      checks, then the project's rules (probes on the management port, resources, non-root,
+//      secrets by reference to the Secrets that base/secret.example.yaml documents, references
+//      between objects, NetworkPolicies that admit only what README.md says, graceful
+//      termination longer than the worker's drain).
+//   3. Checks docker-compose.yml structurally (healthchecks on the management ports, the
+//      Prometheus scrape configuration), and runs `docker compose config -q` (or
 //      `docker-compose config -q`) when one of them is installed.
 //
 // Prints every problem and a summary; exits 1 when there is any problem. Needs no network and no
-// cluster.
+// cluster. validate.test.mjs (node --test) proves that the checks catch what they should.
 
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import YAML from "yaml";
 
@@ -25,14 +28,34 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "..", "..");
 const K8S = path.join(ROOT, "deploy", "k8s");
 // TASKER_VALIDATE_COMPOSE checks another compose file instead (to try the checks on a changed copy).
-const COMPOSE = path.resolve(process.env.TASKER_VALIDATE_COMPOSE ?? path.join(ROOT, "docker-compose.yml"));
+const COMPOSE_FILE = path.resolve(process.env.TASKER_VALIDATE_COMPOSE ?? path.join(ROOT, "docker-compose.yml"));
 const CONFIG_DOC = path.join(ROOT, "docs", "configuration.md");
+// The Secrets the manifests may refer to: those this file describes (with placeholder values
+// only), each also named in the README.
+const EXAMPLE_SECRETS = path.join(K8S, "base", "secret.example.yaml");
+const K8S_README = path.join(K8S, "README.md");
+const PLACEHOLDER = /^change-me/;
+// Keys whose example value may be a plain name rather than a placeholder.
+const NON_SECRET_KEYS = new Set(["username"]);
 
 const NAMESPACE = "tasker";
-const ALLOWED_SECRETS = {
-  "tasker-db-orchestrator": ["username", "password"],
-  "tasker-db-worker": ["username", "password"],
-  "tasker-db-migrator": ["username", "password"],
+
+// Who the NetworkPolicies may admit (README.md, "Network policy"): namespaces are matched by their
+// automatic label; API clients by a pod label.
+const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+const MONITORING_NAMESPACE = "monitoring";
+const INGRESS_NAMESPACE = "ingress-nginx";
+const KEDA_NAMESPACE = "keda";
+const API_CLIENT_LABEL = "tasker.io/api-client";
+const MANAGEMENT_PORT_NAME = "management";
+// Pods a policy may select although these manifests do not run them.
+const EXTERNAL_PODS = [
+  { name: "PostgreSQL", labels: { "app.kubernetes.io/name": "tasker-postgres" }, ports: [{ name: "postgresql", containerPort: 5432 }] },
+];
+// Each image's application.properties: its HTTP and management ports and their defaults.
+const SERVICE_PROPERTIES = {
+  "tasker/orchestrator": path.join(ROOT, "orchestrator-service", "src", "main", "resources", "application.properties"),
+  "tasker/worker": path.join(ROOT, "worker-service", "src", "main", "resources", "application.properties"),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -388,15 +411,168 @@ function documentedEnvironment() {
   return new Set([...text.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]));
 }
 
-/** An environment variable name a service reads: documented, or a generic Quarkus/JVM one. */
+/**
+ * An environment variable name a service reads: documented, or a generic Quarkus, MicroProfile
+ * JWT or JVM one.
+ */
 function knownEnvironmentName(name, documented) {
   if (name.startsWith("TASKER_")) {
     return documented.has(name);
   }
-  return name.startsWith("QUARKUS_") || name === "JDK_JAVA_OPTIONS";
+  return /^(QUARKUS|MP_JWT|SMALLRYE_JWT)_/.test(name) || name === "JDK_JAVA_OPTIONS";
 }
 
-function checkRendered(label, objects, documented) {
+/**
+ * The Secrets the manifests may use, name -> keys, read from secret.example.yaml. Every value there
+ * must be a placeholder (a committed example never holds a real secret), and every Secret must be
+ * described in the README.
+ */
+function documentedSecrets(file = EXAMPLE_SECRETS, readmeFile = K8S_README) {
+  const secrets = new Map();
+  if (!check(fs.existsSync(file), rel(file), "is missing")) {
+    return secrets;
+  }
+  const readme = fs.existsSync(readmeFile) ? fs.readFileSync(readmeFile, "utf8") : "";
+  for (const s of readYamlDocuments(file)) {
+    const w = `${rel(file)} ${s.kind}/${s.metadata?.name}`;
+    if (!check(s.kind === "Secret" && typeof s.metadata?.name === "string", w, "is not a named Secret")) {
+      continue;
+    }
+    check(s.metadata.namespace === NAMESPACE, w, `namespace is not ${NAMESPACE}`);
+    check(s.data === undefined, w, "has data: write placeholders under stringData");
+    const values = s.stringData ?? {};
+    check(Object.keys(values).length > 0, w, "has no keys");
+    for (const [key, value] of Object.entries(values)) {
+      check(NON_SECRET_KEYS.has(key) || PLACEHOLDER.test(String(value)), w, `key ${key} is not a placeholder (change-me...): never commit a real secret`);
+    }
+    check(readme.includes("`" + s.metadata.name + "`"), w, `is not described in ${rel(readmeFile)}`);
+    secrets.set(s.metadata.name, Object.keys(values));
+  }
+  return secrets;
+}
+
+/** quarkus.http.port and quarkus.management.port of a service: the ${ENV:default} parts. */
+function servicePorts(image) {
+  const file = SERVICE_PROPERTIES[parseImage(image ?? "").name];
+  if (!file || !fs.existsSync(file)) {
+    return null;
+  }
+  const text = fs.readFileSync(file, "utf8");
+  const port = (key) => {
+    const m = new RegExp(`^${key.replaceAll(".", "\\.")}=\\$\\{([A-Z_]+):(\\d+)\\}`, "m").exec(text);
+    return m ? { env: m[1], port: Number(m[2]) } : null;
+  };
+  return {
+    http: port("quarkus.http.port"),
+    management: /^quarkus\.management\.enabled=true$/m.test(text) ? port("quarkus.management.port") : null,
+  };
+}
+
+/** The port a container serves under a number or a name (NetworkPolicy, probe or Service port). */
+function servesPort(ports, port) {
+  return (ports ?? []).some((p) => p.containerPort === port || (p.name !== undefined && p.name === port));
+}
+
+const namespaceNamed = (peer, name) => peer?.namespaceSelector?.matchLabels?.[NAMESPACE_NAME_LABEL] === name;
+const isMonitoringPeer = (peer) => namespaceNamed(peer, MONITORING_NAMESPACE) || (peer?.ipBlock !== undefined && !peer.namespaceSelector && !peer.podSelector);
+const isApiClientPeer = (peer) => peer?.podSelector?.matchLabels?.[API_CLIENT_LABEL] === "true";
+const isIngressPeer = (peer) => namespaceNamed(peer, INGRESS_NAMESPACE) && !peer.podSelector;
+const isTaskerPeer = (peer) => !peer?.namespaceSelector && peer?.podSelector?.matchLabels?.["app.kubernetes.io/part-of"] === "tasker";
+const isKedaPeer = (peer) => namespaceNamed(peer, KEDA_NAMESPACE);
+
+/** The peers that the policies selecting a pod admit to one of its ports. */
+function admittedPeers(policies, pod, port) {
+  const peers = [];
+  for (const p of policies) {
+    if (!labelsMatch(p.spec?.podSelector, pod.labels)) {
+      continue;
+    }
+    for (const rule of p.spec?.ingress ?? []) {
+      const opens = !rule.ports || rule.ports.some((x) => x.port === port.containerPort || (port.name !== undefined && x.port === port.name));
+      if (opens) {
+        peers.push(...(rule.from ?? [{ everyone: true }]));
+      }
+    }
+  }
+  return peers;
+}
+
+function checkNetworkPolicies(label, objects, where) {
+  const deployments = objects.filter((o) => o.kind === "Deployment");
+  const policies = objects.filter((o) => o.kind === "NetworkPolicy");
+  const pods = deployments.map((d) => ({
+    name: where(d),
+    deployment: d,
+    labels: d.spec?.template?.metadata?.labels ?? {},
+    ports: (d.spec?.template?.spec?.containers ?? []).flatMap((c) => c.ports ?? []),
+  }));
+  const external = EXTERNAL_PODS.map((e) => ({ ...e, name: `${label} ${e.name} (not rendered)` }));
+
+  check(
+    policies.some((p) => isDeepStrictEqual(p.spec?.podSelector, {}) && p.spec?.policyTypes?.includes("Ingress") && !p.spec?.ingress),
+    label,
+    "no default-deny ingress NetworkPolicy",
+  );
+  for (const p of policies) {
+    const w = where(p);
+    if (isDeepStrictEqual(p.spec?.podSelector, {})) {
+      check(!p.spec?.ingress, w, "selects every pod and admits traffic: only the default deny may select every pod");
+      continue;
+    }
+    const selected = [...pods, ...external].filter((pod) => labelsMatch(p.spec?.podSelector, pod.labels));
+    check(selected.length > 0, w, "selects no pods (no rendered Deployment, nor the documented PostgreSQL pods)");
+    for (const rule of p.spec?.ingress ?? []) {
+      check(Array.isArray(rule.from) && rule.from.length > 0, w, "has an ingress rule without 'from': it admits every source");
+      check(Array.isArray(rule.ports) && rule.ports.length > 0, w, "has an ingress rule without ports: it opens every port");
+      for (const peer of rule.from ?? []) {
+        check(!(isDeepStrictEqual(peer.namespaceSelector, {}) && !peer.podSelector), w, "admits every pod of the cluster (namespaceSelector: {} alone)");
+        check(!["0.0.0.0/0", "::/0"].includes(peer.ipBlock?.cidr), w, `admits every address (ipBlock ${peer.ipBlock?.cidr})`);
+        const inThisNamespaceOrAny = !peer.namespaceSelector || isDeepStrictEqual(peer.namespaceSelector, {});
+        if (peer.podSelector && inThisNamespaceOrAny && !isDeepStrictEqual(peer.podSelector, {})) {
+          check(
+            pods.some((pod) => labelsMatch(peer.podSelector, pod.labels)),
+            w,
+            `admits pods labelled ${JSON.stringify(peer.podSelector.matchLabels ?? peer.podSelector)}, which no rendered pod carries`,
+          );
+        }
+      }
+      for (const port of rule.ports ?? []) {
+        check(selected.every((pod) => servesPort(pod.ports, port.port)), w, `allows port ${port.port}, which a selected pod does not serve`);
+      }
+    }
+  }
+
+  // What every port of every pod is reachable from.
+  for (const pod of pods) {
+    const component = pod.labels["app.kubernetes.io/component"];
+    for (const port of pod.ports) {
+      const peers = admittedPeers(policies, pod, port);
+      const what = `${pod.name} port ${port.name ?? port.containerPort}`;
+      if (port.name === MANAGEMENT_PORT_NAME) {
+        check(peers.length > 0, what, "admits no one: Prometheus cannot scrape it");
+        check(peers.every(isMonitoringPeer), what, `is reachable from outside namespace ${MONITORING_NAMESPACE} (health and metrics need no credentials)`);
+      } else if (component === "orchestrator" && port.name === "http") {
+        check(peers.length > 0, what, "admits no one: no client can reach the API");
+        check(peers.every((peer) => isApiClientPeer(peer) || isIngressPeer(peer)), what, `is reachable from pods that are neither labelled ${API_CLIENT_LABEL}: "true" nor in namespace ${INGRESS_NAMESPACE}`);
+      } else {
+        check(peers.length === 0, what, "is reachable: only the orchestrator's API and the management ports may be");
+      }
+    }
+  }
+  for (const pod of external) {
+    for (const port of pod.ports) {
+      const peers = admittedPeers(policies, pod, port);
+      check(peers.every((peer) => isTaskerPeer(peer) || isKedaPeer(peer)), `${pod.name} port ${port.containerPort}`, "is reachable from pods other than tasker's own and KEDA's operator");
+    }
+  }
+  check(
+    pods.some((pod) => pod.labels[API_CLIENT_LABEL] === "true"),
+    label,
+    `no rendered pod carries ${API_CLIENT_LABEL}: "true" (the workers call the API)`,
+  );
+}
+
+function checkRendered(label, objects, { documented, secrets }) {
   const byKind = (kind) => objects.filter((o) => o.kind === kind);
   const where = (o) => `${label} ${o.kind}/${o.metadata?.name}`;
   const configMaps = new Map(byKind("ConfigMap").map((c) => [c.metadata.name, c]));
@@ -420,6 +596,15 @@ function checkRendered(label, objects, documented) {
     check(pod.securityContext?.seccompProfile?.type === "RuntimeDefault", w, "pod seccompProfile is not RuntimeDefault");
     const annotations = d.spec?.template?.metadata?.annotations ?? {};
     check(annotations["prometheus.io/scrape"] === "true" && annotations["prometheus.io/path"] === "/q/metrics", w, "no prometheus.io scrape annotations for /q/metrics");
+    for (const v of pod.volumes ?? []) {
+      if (v.secret) {
+        const keys = secrets.get(v.secret.secretName);
+        check(keys !== undefined, w, `volume ${v.name} mounts Secret ${v.secret.secretName}, which secret.example.yaml does not describe`);
+        for (const item of v.secret.items ?? []) {
+          check((keys ?? []).includes(item.key), w, `volume ${v.name} mounts key ${item.key} of Secret ${v.secret.secretName}, which secret.example.yaml does not describe`);
+        }
+      }
+    }
     const tmpVolumes = new Set((pod.volumes ?? []).filter((v) => v.emptyDir).map((v) => v.name));
     check((pod.containers ?? []).length > 0, w, "has no containers");
     for (const c of pod.containers ?? []) {
@@ -438,6 +623,26 @@ function checkRendered(label, objects, documented) {
         check(portOk, cw, `${probe} port ${p.httpGet.port} is not a port of the container`);
       }
       check(c.readinessProbe?.httpGet?.path === "/q/health/ready", cw, "readinessProbe is not /q/health/ready");
+      // Health is served only by the management interface, never on the API port.
+      const management = (c.ports ?? []).find((x) => x.name === MANAGEMENT_PORT_NAME);
+      if (check(management !== undefined, cw, `has no container port named ${MANAGEMENT_PORT_NAME} (health and metrics)`)) {
+        for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) {
+          const port = c[probe]?.httpGet?.port;
+          check(port === MANAGEMENT_PORT_NAME || port === management.containerPort, cw, `${probe} targets port ${port}, not the management port`);
+        }
+        check(annotations["prometheus.io/port"] === String(management.containerPort), w, `prometheus.io/port is not the management port ${management.containerPort}`);
+      }
+      const ports = servicePorts(c.image);
+      if (check(ports?.management != null, cw, `image ${c.image}: its application.properties enables no management interface on a \${ENV:port}`)) {
+        const set = (c.env ?? []).find((e) => e.name === ports.management.env);
+        const effective = set ? Number(set.value) : ports.management.port;
+        check(management?.containerPort === effective, cw, `the management interface listens on ${effective} (${ports.management.env}), but the container port ${MANAGEMENT_PORT_NAME} is ${management?.containerPort}`);
+        const http = (c.ports ?? []).find((x) => x.name === "http");
+        if (http && ports.http) {
+          const httpSet = (c.env ?? []).find((e) => e.name === ports.http.env);
+          check(http.containerPort === (httpSet ? Number(httpSet.value) : ports.http.port), cw, `container port http ${http.containerPort} is not the service's HTTP port`);
+        }
+      }
       check(c.livenessProbe?.httpGet?.path === "/q/health/live", cw, "livenessProbe is not /q/health/live");
       for (const kind of ["requests", "limits"]) {
         for (const resource of ["cpu", "memory"]) {
@@ -453,16 +658,25 @@ function checkRendered(label, objects, documented) {
         check(knownEnvironmentName(e.name, documented), cw, `environment variable ${e.name} is not in docs/configuration.md`);
         const secretRef = e.valueFrom?.secretKeyRef;
         if (secretRef) {
-          check((ALLOWED_SECRETS[secretRef.name] ?? []).includes(secretRef.key), cw, `${e.name} refers to secret ${secretRef.name} key ${secretRef.key}, which the README does not describe`);
+          check((secrets.get(secretRef.name) ?? []).includes(secretRef.key), cw, `${e.name} refers to secret ${secretRef.name} key ${secretRef.key}, which secret.example.yaml does not describe`);
         }
         const mapRef = e.valueFrom?.configMapKeyRef;
         if (mapRef) {
           const map = configMaps.get(mapRef.name);
           check(map !== undefined && mapRef.key in (map.data ?? {}), cw, `${e.name} refers to ConfigMap ${mapRef.name} key ${mapRef.key}, which is not rendered`);
         }
-        if (/PASSWORD|USER(NAME)?$/.test(e.name)) {
+        if (/PASSWORD|USER(NAME)?$|SECRET|_KEY$/.test(e.name)) {
           check(e.value === undefined, cw, `${e.name} has a literal value: take it from a Secret`);
         }
+      }
+      // A JWT public key given as a file must be a file of a mounted Secret.
+      const jwtKey = (c.env ?? []).find((e) => e.name === "MP_JWT_VERIFY_PUBLICKEY_LOCATION")?.value;
+      if (typeof jwtKey === "string" && jwtKey.startsWith("/")) {
+        const mount = (c.volumeMounts ?? []).find((m) => jwtKey.startsWith(m.mountPath.replace(/\/$/, "") + "/"));
+        const volume = (pod.volumes ?? []).find((v) => v.name === mount?.name);
+        const file = mount ? jwtKey.slice(mount.mountPath.replace(/\/$/, "").length + 1) : null;
+        const files = volume?.secret ? volume.secret.items?.map((i) => i.path) ?? secrets.get(volume.secret.secretName) ?? [] : [];
+        check(files.includes(file), cw, `MP_JWT_VERIFY_PUBLICKEY_LOCATION ${jwtKey} is not a file of a mounted Secret`);
       }
     }
   }
@@ -471,12 +685,16 @@ function checkRendered(label, objects, documented) {
   if (check(orchestrator !== undefined, label, "no Deployment tasker-orchestrator")) {
     const w = where(orchestrator);
     const c = orchestrator.spec.template.spec.containers[0];
-    check((c.ports ?? []).some((p) => p.containerPort === 8080), w, "does not expose port 8080");
+    check((c.ports ?? []).some((p) => p.name === "http" && p.containerPort === 8080), w, "does not expose the API as port http (8080)");
     check(Number.isInteger(orchestrator.spec.replicas) && orchestrator.spec.replicas >= 1, w, "replicas is not set");
     const env = new Set((c.env ?? []).map((e) => e.name));
     for (const name of ["TASKER_DB_REACTIVE_URL", "TASKER_DB_JDBC_URL", "TASKER_DB_USER", "TASKER_DB_PASSWORD"]) {
       check(env.has(name), w, `does not set ${name}`);
     }
+    // Authentication stays on: its default, so the variable is not set at all.
+    check(!env.has("TASKER_AUTH_ENABLED"), w, "sets TASKER_AUTH_ENABLED: leave it unset (authentication on)");
+    const keySecret = (c.env ?? []).find((e) => e.name === "TASKER_AUTH_KEY_SECRET");
+    check(keySecret?.valueFrom?.secretKeyRef !== undefined && keySecret.valueFrom.secretKeyRef.optional !== true, w, "does not take TASKER_AUTH_KEY_SECRET from a (required) Secret");
   }
 
   const workers = deployments.filter((d) => d.metadata?.labels?.["app.kubernetes.io/component"] === "worker");
@@ -492,7 +710,9 @@ function checkRendered(label, objects, documented) {
     check(drain !== null && shutdown !== null, w, "drain or shutdown timeout is not a duration");
     check(shutdown > drain, w, `QUARKUS_SHUTDOWN_TIMEOUT (${shutdown}s) is not above the drain timeout (${drain}s)`);
     check(grace > shutdown, w, `terminationGracePeriodSeconds (${grace}) is not above QUARKUS_SHUTDOWN_TIMEOUT (${shutdown}s)`);
-    check((c.ports ?? []).some((p) => p.containerPort === 8081), w, "does not expose port 8081");
+    check((c.ports ?? []).every((p) => p.name === MANAGEMENT_PORT_NAME), w, "exposes a port other than the management port (workers serve no API)");
+    check((c.env ?? []).some((e) => e.name === "TASKER_WORKER_ORCHESTRATOR_API_KEY" && e.valueFrom?.secretKeyRef), w, "does not take TASKER_WORKER_ORCHESTRATOR_API_KEY from a Secret");
+    check(d.spec.template.metadata.labels?.[API_CLIENT_LABEL] === "true", w, `pods are not labelled ${API_CLIENT_LABEL}: "true", so they cannot register templates`);
     check((c.env ?? []).some((e) => e.name === "TASKER_WORKER_NAMESPACES"), w, "does not set TASKER_WORKER_NAMESPACES");
     check(d.spec.replicas === undefined, w, "sets spec.replicas although KEDA owns the replica count");
     const scaled = byKind("ScaledObject").filter((s) => s.spec?.scaleTargetRef?.name === d.metadata.name);
@@ -538,26 +758,9 @@ function checkRendered(label, objects, documented) {
     check((hpa.spec?.metrics ?? []).some((m) => m.type === "Resource" && m.resource?.name === "cpu"), w, "does not scale on CPU");
   }
 
-  checkKeda(label, objects, deployments, where);
+  checkKeda(label, objects, deployments, where, secrets);
 
-  const policies = byKind("NetworkPolicy");
-  check(
-    policies.some((p) => isDeepStrictEqual(p.spec?.podSelector, {}) && p.spec?.policyTypes?.includes("Ingress") && !p.spec?.ingress),
-    label,
-    "no default-deny ingress NetworkPolicy",
-  );
-  for (const p of policies) {
-    if (!isDeepStrictEqual(p.spec?.podSelector, {})) {
-      const selected = deployments.filter((d) => labelsMatch(p.spec.podSelector, d.spec.template.metadata.labels));
-      check(selected.length > 0, where(p), "selects no pods");
-      for (const rule of p.spec?.ingress ?? []) {
-        for (const port of rule.ports ?? []) {
-          const ok = selected.every((d) => d.spec.template.spec.containers.some((c) => (c.ports ?? []).some((x) => x.containerPort === port.port || x.name === port.port)));
-          check(ok, where(p), `allows port ${port.port}, which a selected pod does not serve`);
-        }
-      }
-    }
-  }
+  checkNetworkPolicies(label, objects, where);
 }
 
 /** The namespaces a worker Deployment serves (TASKER_WORKER_NAMESPACES), or null. */
@@ -572,7 +775,7 @@ function servedNamespaces(deployment, objects) {
   return typeof value === "string" ? value.split(",").map((s) => s.trim()).filter(Boolean) : null;
 }
 
-function checkKeda(label, objects, deployments, where) {
+function checkKeda(label, objects, deployments, where, secrets) {
   const auths = new Set(objects.filter((o) => o.kind === "TriggerAuthentication").map((o) => o.metadata.name));
   for (const so of objects.filter((o) => o.kind === "ScaledObject")) {
     const w = where(so);
@@ -608,7 +811,7 @@ function checkKeda(label, objects, deployments, where) {
     check(refs.length > 0, w, "has no secretTargetRef");
     for (const ref of refs) {
       check(typeof ref.parameter === "string", w, "a secretTargetRef has no parameter");
-      check((ALLOWED_SECRETS[ref.name] ?? []).includes(ref.key), w, `secretTargetRef ${ref.name}/${ref.key} is not a documented secret key`);
+      check((secrets.get(ref.name) ?? []).includes(ref.key), w, `secretTargetRef ${ref.name}/${ref.key} is not a documented secret key`);
     }
   }
 }
@@ -655,7 +858,7 @@ function compareRenders(label, ours, theirs, tool) {
 
 const DEPENDS_CONDITIONS = new Set(["service_started", "service_healthy", "service_completed_successfully"]);
 
-function checkCompose(documented) {
+function checkCompose(documented, COMPOSE = COMPOSE_FILE) {
   const label = rel(COMPOSE);
   let compose;
   try {
@@ -722,6 +925,31 @@ function checkCompose(documented) {
   check(grace !== null && grace > 40, `${label} service worker`, `stop_grace_period ${worker.stop_grace_period} is not above quarkus.shutdown.timeout (40s)`);
   check(Boolean(services.orchestrator?.healthcheck), `${label} service orchestrator`, "has no healthcheck (the worker waits for it)");
 
+  // Health and metrics on the management ports: the healthchecks and Prometheus use them.
+  const managementPorts = {};
+  for (const [name, image] of [["orchestrator", "tasker/orchestrator"], ["worker", "tasker/worker"]]) {
+    const svc = services[name];
+    const ports = servicePorts(image);
+    const w = `${label} service ${name}`;
+    if (!isObject(svc) || !check(ports?.management != null, w, "its application.properties enables no management interface")) {
+      continue;
+    }
+    const env = Array.isArray(svc.environment)
+      ? Object.fromEntries(svc.environment.map((e) => String(e).split("=")))
+      : (svc.environment ?? {});
+    const management = Number(env[ports.management.env] ?? ports.management.port);
+    const http = Number(env[ports.http?.env] ?? ports.http?.port);
+    managementPorts[name] = management;
+    const test = [svc.healthcheck?.test ?? []].flat().join(" ");
+    check(test.includes(`localhost:${management}/q/health/ready`), w, `healthcheck does not call /q/health/ready on the management port ${management}`);
+    check(!test.includes(`:${http}/`), w, `healthcheck calls the HTTP port ${http}, which serves no health`);
+    if (name === "orchestrator") {
+      const published = (svc.ports ?? []).map((p) => String(typeof p === "object" ? p.target : p.split(":").at(-1)));
+      check(published.includes(String(http)) && published.includes(String(management)), w, `does not publish both the API (${http}) and the management port (${management})`);
+    }
+  }
+  checkPrometheus(label, services, managementPorts, COMPOSE);
+
   // The real parser, when installed (it needs no Docker daemon).
   for (const [command, args] of [
     ["docker", ["compose", "-f", COMPOSE, "config", "-q"]],
@@ -745,10 +973,42 @@ function checkCompose(documented) {
 }
 
 // ---------------------------------------------------------------------------------------------
+/** The Prometheus service of the compose file scrapes /q/metrics on the management ports. */
+function checkPrometheus(label, services, managementPorts, composeFile) {
+  const prometheus = services.prometheus;
+  if (!isObject(prometheus)) {
+    return;
+  }
+  const w = `${label} service prometheus`;
+  const mount = (prometheus.volumes ?? [])
+    .map((v) => (typeof v === "string" ? v.split(":") : [v.source, v.target]))
+    .find(([, target]) => target === "/etc/prometheus/prometheus.yml");
+  if (!check(mount !== undefined, w, "mounts no /etc/prometheus/prometheus.yml")) {
+    return;
+  }
+  const file = path.resolve(path.dirname(composeFile), mount[0]);
+  if (!check(fs.existsSync(file), w, `${mount[0]} does not exist`)) {
+    return;
+  }
+  const config = readYamlDocuments(file)[0] ?? {};
+  for (const [service, port] of Object.entries(managementPorts)) {
+    const jobs = (config.scrape_configs ?? []).filter((job) =>
+      [
+        ...(job.static_configs ?? []).flatMap((s) => s.targets ?? []),
+        ...(job.dns_sd_configs ?? []).flatMap((s) => (s.names ?? []).map((n) => `${n}:${s.port}`)),
+      ].includes(`${service}:${port}`),
+    );
+    check(jobs.length === 1, rel(file), `does not scrape ${service} on its management port ${port}`);
+    check(jobs.every((job) => job.metrics_path === "/q/metrics"), rel(file), `the job of ${service} does not read /q/metrics`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Main
 
 async function main() {
   const documented = documentedEnvironment();
+  const secrets = documentedSecrets();
   const overlaysDir = path.join(K8S, "overlays");
   const targets = [path.join(K8S, "base")];
   for (const name of fs.readdirSync(overlaysDir).sort()) {
@@ -781,7 +1041,7 @@ async function main() {
     for (const obj of objects) {
       await validateSchema(obj, `${label} ${obj.kind}/${obj.metadata?.name}`);
     }
-    checkRendered(label, objects, documented);
+    checkRendered(label, objects, { documented, secrets });
     rendered[path.basename(dir)] = objects;
     console.log(`${label}: ${objects.length} objects (${[...new Set(objects.map((o) => o.kind))].join(", ")})`);
   }
@@ -801,16 +1061,6 @@ async function main() {
     check((prodKustomization.images ?? []).every((i) => i.newTag || i.digest) && (prodKustomization.images ?? []).length >= 2, "overlays/prod", "does not pin both images");
   }
 
-  const example = path.join(K8S, "base", "secret.example.yaml");
-  if (check(fs.existsSync(example), rel(example), "is missing")) {
-    for (const s of readYamlDocuments(example)) {
-      check(s.kind === "Secret" && s.metadata?.name in ALLOWED_SECRETS, rel(example), `${s.kind}/${s.metadata?.name} is not a documented secret`);
-      for (const key of ALLOWED_SECRETS[s.metadata?.name] ?? []) {
-        check(key in (s.stringData ?? s.data ?? {}), rel(example), `${s.metadata?.name} has no key ${key}`);
-      }
-    }
-  }
-
   checkCompose(documented);
 
   for (const p of problems) {
@@ -820,4 +1070,17 @@ async function main() {
   process.exitCode = problems.length === 0 ? 0 : 1;
 }
 
-await main();
+export {
+  K8S,
+  ROOT,
+  checkCompose,
+  checkRendered,
+  documentedEnvironment,
+  documentedSecrets,
+  problems,
+  render,
+};
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  await main();
+}

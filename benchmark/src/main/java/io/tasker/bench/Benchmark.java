@@ -73,6 +73,11 @@ public final class Benchmark {
     private Proc orchestrator;
     private TaskerClient api;
 
+    // The orchestrators of a bench run authenticate; these never leave the machine.
+    private static final String BENCH_KEY_SECRET = "bench-only-key-secret-0123456789abcdef";
+    private static final String BENCH_ADMIN_KEY =
+            "tk_00000000be0c_bench-bench-bench-bench-bench-be";
+
     private Benchmark(Map<String, String> args) {
         this.quick = args.containsKey("quick");
         this.repeats = Integer.parseInt(args.getOrDefault("repeats", quick ? "1" : "3"));
@@ -308,6 +313,8 @@ public final class Benchmark {
                                 String.valueOf(apiLatencies.size()),
                                 fmt(percentile(apiLatencies, 50)),
                                 fmt(percentile(apiLatencies, 99)))));
+
+        authOverhead(rate);
 
         section("Idle: queries per second sent to the database with no work");
         awaitDrained();
@@ -802,8 +809,48 @@ public final class Benchmark {
         reactiveUrl = jdbcUrl.substring("jdbc:".length());
     }
 
+    /**
+     * Task creation latency at the same rate against an orchestrator with auth off and one with
+     * auth on (API key), started one after the other in this run; the target is within 10 %.
+     */
+    private void authOverhead(int rate) throws Exception {
+        section("API: task creation latency, authentication off vs on (API key)");
+        ObjectNode json = report.putObject("auth_create_latency_ms");
+        List<List<String>> rows = new ArrayList<>();
+        double[] p50 = new double[2];
+        for (boolean auth : List.of(false, true)) {
+            restartOrchestrator(auth ? Map.of() : Map.of("TASKER_AUTH_ENABLED", "false"));
+            runTasks("bench_one", quick ? 20 : 100); // warm-up
+            List<Double> latencies = apiLatency(rate, Duration.ofSeconds(quick ? 4 : 10));
+            Collections.sort(latencies);
+            ObjectNode m = json.putObject(auth ? "auth_on" : "auth_off");
+            m.put("samples", latencies.size());
+            m.put("p50", round(percentile(latencies, 50)));
+            m.put("p99", round(percentile(latencies, 99)));
+            p50[auth ? 1 : 0] = percentile(latencies, 50);
+            rows.add(
+                    List.of(
+                            auth ? "on (API key)" : "off",
+                            String.valueOf(latencies.size()),
+                            fmt(percentile(latencies, 50)),
+                            fmt(percentile(latencies, 99))));
+        }
+        double ratio = p50[1] / p50[0];
+        json.put("p50_ratio_on_to_off", round(ratio));
+        table(List.of("auth", "samples", "p50 ms", "p99 ms"), rows);
+        System.out.printf(
+                "median creation latency: auth off %.2f ms, auth on %.2f ms (%+.1f %%; target"
+                        + " within 10 %%)%n",
+                p50[0], p50[1], (ratio - 1) * 100);
+    }
+
     private Proc startOrchestrator(Map<String, String> extra) throws Exception {
         Map<String, String> env = new LinkedHashMap<>(dbEnv());
+        // Authentication on, as in production: the bench's client sends the bootstrap admin key.
+        // The bench writes as fast as it is let, so the per-key write limit is off.
+        env.put("TASKER_AUTH_KEY_SECRET", BENCH_KEY_SECRET);
+        env.put("TASKER_AUTH_BOOTSTRAP_ADMIN_KEY", BENCH_ADMIN_KEY);
+        env.put("TASKER_AUTH_RATE_LIMIT_ENABLED", "false");
         // The fan-out scenario registers a 502-step template, above the default limit of 256.
         env.put("TASKER_TEMPLATES_LIMITS_MAX_STEPS", "1024");
         env.put("TASKER_TEMPLATES_LIMITS_MAX_DEPENDENCIES_PER_STEP", "1024");
@@ -928,6 +975,7 @@ public final class Benchmark {
                             TaskerClientOptions.builder(url)
                                     .requestTimeout(Duration.ofSeconds(30))
                                     .userAgent("tasker-bench")
+                                    .authorization("Bearer " + BENCH_ADMIN_KEY)
                                     .build());
         }
         return api;

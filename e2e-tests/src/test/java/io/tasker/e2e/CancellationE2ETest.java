@@ -46,7 +46,7 @@ class CancellationE2ETest {
             throws Exception {
         TaskerClient api = RUN.api();
         TemplateRegistration registered = RUN.register(TEMPLATE);
-        assertThat(registered.name()).isEqualTo("cancel_me");
+        assertThat(registered.template().summary().name()).isEqualTo("cancel_me");
         UUID id =
                 api.createTask(CreateTaskRequest.of("examples", "cancel_me", JsonSupport.object()))
                         .taskUuid();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tasker.client.TaskerClient;
+import io.tasker.client.TaskerClientOptions;
 import io.tasker.client.TemplateFormat;
 import io.tasker.messages.JsonSupport;
 import io.tasker.messages.TaskState;
@@ -46,6 +47,14 @@ public final class Cluster implements AutoCloseable {
                     .connectTimeout(Duration.ofSeconds(5))
                     .build();
 
+    /**
+     * The key secret every orchestrator of a cluster starts with (auth is on, as in production).
+     */
+    static final String KEY_SECRET = "e2e-only-key-secret-0123456789abcdef";
+
+    /** The bootstrap admin key of every orchestrator; the cluster's clients send it. */
+    public static final String ADMIN_KEY = "tk_00000000e2e0_e2e-e2e-e2e-e2e-e2e-e2e-e2e-e2e-";
+
     private final TestDatabase.Database db;
     private final Path root;
     private final Path logs;
@@ -82,6 +91,10 @@ public final class Cluster implements AutoCloseable {
     public ServiceProcess startOrchestrator(Map<String, String> extraEnv) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("TASKER_TEMPLATES_PATH", templatesDir().toString());
+        env.put("TASKER_AUTH_KEY_SECRET", KEY_SECRET);
+        env.put("TASKER_AUTH_BOOTSTRAP_ADMIN_KEY", ADMIN_KEY);
+        // The tests write as fast as they can with one key.
+        env.put("TASKER_AUTH_RATE_LIMIT_ENABLED", "false");
         env.putAll(extraEnv);
         return start("orchestrator", "orchestrator-service", env);
     }
@@ -116,7 +129,13 @@ public final class Cluster implements AutoCloseable {
 
     /** The task API of an orchestrator of this cluster (one client per orchestrator). */
     public TaskerClient api(ServiceProcess orchestrator) {
-        return clients.computeIfAbsent(orchestrator, o -> TaskerClient.create(o.baseUrl()));
+        return clients.computeIfAbsent(
+                orchestrator,
+                o ->
+                        TaskerClient.create(
+                                TaskerClientOptions.builder(o.baseUrl())
+                                        .authorization("Bearer " + ADMIN_KEY)
+                                        .build()));
     }
 
     /** Registers a YAML template; a new or an identical version is fine. */
@@ -163,8 +182,9 @@ public final class Cluster implements AutoCloseable {
     // --- raw HTTP: what the typed client does not express ----------------------------------------
 
     /**
-     * Sends a request as given and returns the answer, whatever its status: for the services'
-     * non-API endpoints (health, OpenAPI) and for bodies the API's records cannot carry.
+     * Sends a request as given (with the cluster's admin key) and returns the answer, whatever its
+     * status: for the services' non-API endpoints (health, OpenAPI) and for bodies the API's
+     * records cannot carry.
      */
     public static HttpResponse<String> raw(
             String method, String url, String contentType, String body) {
@@ -178,6 +198,7 @@ public final class Cluster implements AutoCloseable {
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
+        b.header("Authorization", "Bearer " + ADMIN_KEY);
         try {
             return RAW.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

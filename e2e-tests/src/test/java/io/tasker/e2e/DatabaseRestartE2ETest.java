@@ -81,7 +81,7 @@ class DatabaseRestartE2ETest {
 
     private static int readiness(ServiceProcess s) {
         try {
-            return Cluster.status(s.baseUrl() + "/q/health/ready");
+            return Cluster.status(s.managementUrl() + "/q/health/ready");
         } catch (RuntimeException e) {
             return -1;
         }

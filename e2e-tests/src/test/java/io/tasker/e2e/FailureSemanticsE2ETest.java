@@ -171,7 +171,9 @@ class FailureSemanticsE2ETest {
                                 "SELECT metadata->>'actor' || '|' || (metadata->>'reason') FROM tasker.workflow_step_transitions"
                                         + " WHERE workflow_step_uuid = ?::uuid AND reason = 'complete_manually'",
                                 step(done, "doomed").workflowStepUuid().toString()))
-                .containsExactly("ops@example.com|entered by hand");
+                // The caller is the actor; the name in the request only joins the reason.
+                .containsExactly(
+                        "key:bootstrap-admin|entered by hand (on behalf of ops@example.com)");
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.tasker.messages.api.Step;
 import io.tasker.messages.api.StepTransition;
 import io.tasker.messages.api.Task;
 import io.tasker.messages.api.Transitions;
+import io.tasker.testsupport.ServiceProcess;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -244,11 +245,36 @@ class ReferenceWorkflowsE2ETest {
 
     @Test
     void the_worker_serves_health_and_metrics_but_no_api_description() {
-        assertThat(Cluster.status(RUN.worker().baseUrl() + "/q/health/ready")).isEqualTo(200);
-        assertThat(Cluster.status(RUN.worker().baseUrl() + "/q/health/live")).isEqualTo(200);
+        assertThat(Cluster.status(RUN.worker().managementUrl() + "/q/health/ready")).isEqualTo(200);
+        assertThat(Cluster.status(RUN.worker().managementUrl() + "/q/health/live")).isEqualTo(200);
         assertThat(RUN.worker().metrics()).contains("jvm_memory_used_bytes");
         assertThat(Cluster.status(RUN.worker().baseUrl() + "/q/openapi")).isEqualTo(404);
+        assertThat(Cluster.status(RUN.worker().managementUrl() + "/q/openapi")).isEqualTo(404);
         assertThat(Cluster.status(RUN.orchestrator().baseUrl() + "/q/openapi")).isEqualTo(200);
+    }
+
+    @Test
+    void health_and_metrics_are_served_on_the_management_port_only_and_without_credentials() {
+        for (ServiceProcess service : List.of(RUN.orchestrator(), RUN.worker())) {
+            assertThat(service.managementPort()).isNotEqualTo(service.port());
+            for (String path : List.of("/q/health", "/q/health/ready", "/q/health/live")) {
+                assertThat(Cluster.status(service.managementUrl() + path))
+                        .as("%s %s on the management port", service.name(), path)
+                        .isEqualTo(200);
+                assertThat(Cluster.status(service.baseUrl() + path))
+                        .as("%s %s on the API port", service.name(), path)
+                        .isEqualTo(404);
+            }
+            assertThat(Cluster.status(service.managementUrl() + "/q/metrics"))
+                    .as("%s metrics on the management port", service.name())
+                    .isEqualTo(200);
+            assertThat(Cluster.status(service.baseUrl() + "/q/metrics"))
+                    .as("%s metrics on the API port", service.name())
+                    .isEqualTo(404);
+        }
+        // The API's own description stays with the API.
+        assertThat(Cluster.status(RUN.orchestrator().managementUrl() + "/q/openapi"))
+                .isEqualTo(404);
     }
 
     // --- helpers ------------------------------------------------------------------------------

@@ -40,6 +40,8 @@ public final class LocalStack {
     private final int pgPort;
     private final int apiPort;
     private final int workerPort;
+    private final int managementPort;
+    private final int workerManagementPort;
     private final List<ServiceProcess> services = new ArrayList<>();
     private EmbeddedPostgres postgres;
 
@@ -49,6 +51,8 @@ public final class LocalStack {
         this.pgPort = intEnv("TASKER_LOCAL_PG_PORT", 54329);
         this.apiPort = intEnv("TASKER_LOCAL_API_PORT", 8080);
         this.workerPort = intEnv("TASKER_LOCAL_WORKER_PORT", 8081);
+        this.managementPort = intEnv("TASKER_LOCAL_MANAGEMENT_PORT", 9000);
+        this.workerManagementPort = intEnv("TASKER_LOCAL_WORKER_MANAGEMENT_PORT", 9001);
     }
 
     public static void main(String[] args) throws Exception {
@@ -94,49 +98,76 @@ public final class LocalStack {
                         "postgres",
                         "TASKER_DB_PASSWORD",
                         "postgres");
+        DevCredentials credentials = DevCredentials.createOrLoad(data);
         Map<String, String> orchestratorEnv = new java.util.HashMap<>(db);
-        orchestratorEnv.put("TASKER_HTTP_PORT", String.valueOf(apiPort));
+        orchestratorEnv.put("TASKER_AUTH_KEY_SECRET", credentials.keySecret);
+        orchestratorEnv.put("TASKER_AUTH_BOOTSTRAP_ADMIN_KEY", credentials.adminKey);
         orchestratorEnv.put(
                 "TASKER_TEMPLATES_PATH",
                 root.resolve("worker-service/src/main/resources/templates").toString());
-        start("orchestrator", orchestratorJar, orchestratorEnv, apiPort);
+        start("orchestrator", orchestratorJar, orchestratorEnv, apiPort, managementPort);
 
         Map<String, String> workerEnv = new java.util.HashMap<>(db);
-        workerEnv.put("TASKER_HTTP_PORT", String.valueOf(workerPort));
         workerEnv.put("TASKER_WORKER_NAMESPACES", "examples,fulfillment");
-        start("worker", workerJar, workerEnv, workerPort);
+        // For a worker that registers its templates (role templates.write; admin has every role).
+        workerEnv.put("TASKER_WORKER_ORCHESTRATOR_API_KEY", credentials.adminKey);
+        start("worker", workerJar, workerEnv, workerPort, workerManagementPort);
 
         String api = "http://localhost:" + apiPort;
+        String management = "http://localhost:" + managementPort;
+        String workerManagement = "http://localhost:" + workerManagementPort;
         System.out.println();
         System.out.println("Tasker is up.");
         System.out.println(
                 "  API          " + api + "/v1/tasks   (templates: " + api + "/v1/templates)");
         System.out.println("  Swagger UI   " + api + "/q/swagger-ui");
         System.out.println("  OpenAPI      " + api + "/q/openapi");
+        // Health and metrics are on the management ports, not on the API port.
         System.out.println(
                 "  Health       "
-                        + api
-                        + "/q/health/ready   worker: http://localhost:"
-                        + workerPort
+                        + management
+                        + "/q/health/ready   worker: "
+                        + workerManagement
                         + "/q/health/ready");
         System.out.println(
                 "  Metrics      "
-                        + api
-                        + "/q/metrics   worker: http://localhost:"
-                        + workerPort
+                        + management
+                        + "/q/metrics   worker: "
+                        + workerManagement
                         + "/q/metrics");
         System.out.println("  Logs         " + data.resolve("logs"));
+        System.out.println(
+                "  Admin key    "
+                        + credentials.adminKey
+                        + "   (development only; also in "
+                        + credentials.adminKeyFile
+                        + ")");
+        System.out.println(
+                "               curl -H \"Authorization: Bearer $(cat "
+                        + credentials.adminKeyFile
+                        + ")\" "
+                        + api
+                        + "/v1/tasks");
         System.out.println("Try it: ./tasker demo      Stop: Ctrl-C");
         System.out.flush();
         new CountDownLatch(1).await();
     }
 
     private int demo() {
+        String key = DevCredentials.apiKey(data);
+        if (key == null) {
+            System.err.println(
+                    "no API key: start the stack with ./tasker up (it writes one under "
+                            + data.resolve("auth")
+                            + ") or set TASKER_API_KEY");
+            return 1;
+        }
         TaskerClient api =
                 TaskerClient.create(
                         TaskerClientOptions.builder("http://localhost:" + apiPort)
                                 .connectTimeout(Duration.ofSeconds(3))
                                 .userAgent("tasker-demo")
+                                .authorization("Bearer " + key)
                                 .build());
         String context =
                 """
@@ -199,17 +230,19 @@ public final class LocalStack {
         }
     }
 
-    private void start(String name, Path jar, Map<String, String> env, int port) {
+    private void start(
+            String name, Path jar, Map<String, String> env, int port, int managementPort) {
         ServiceProcess service =
                 ServiceProcess.builder(name, jar)
                         .port(port)
+                        .managementPort(managementPort)
                         .env(env)
                         .log(data.resolve("logs").resolve(name + ".log"))
                         .launch();
         services.add(service);
         log("starting " + name + " (pid " + service.pid() + ", log " + service.logFile() + ")");
         service.awaitReady(Duration.ofSeconds(120));
-        log(name + " ready on port " + port);
+        log(name + " ready on port " + port + " (management port " + managementPort + ")");
     }
 
     private void down() {

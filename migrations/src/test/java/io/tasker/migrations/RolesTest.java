@@ -285,7 +285,10 @@ class RolesTest {
                         "tasker.claim_step(uuid,text,integer,text,bigint)" + pinned,
                         "tasker.ensure_queue(text)" + pinned,
                         "tasker.heartbeat_step(uuid,uuid,integer)" + pinned,
-                        "tasker.report_step_result(uuid,uuid,text,jsonb,jsonb)" + pinned);
+                        "tasker.report_step_result(uuid,uuid,text,jsonb,jsonb)" + pinned,
+                        "tasker.worker_heartbeat(text,text,text[],text[],text,timestamp with time zone,integer)"
+                                + pinned,
+                        "tasker.worker_stopped(text)" + pinned);
         assertThat(
                         queryOne(
                                 ROLES.admin(),

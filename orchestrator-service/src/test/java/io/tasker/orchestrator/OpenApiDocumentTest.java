@@ -6,33 +6,26 @@ import static org.hamcrest.Matchers.containsString;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
-import io.tasker.orchestrator.rest.ProblemMapper;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HttpMethod;
-import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,7 +70,7 @@ class OpenApiDocumentTest {
         assertThat(doc.path("info").path("version").asText()).isEqualTo("0.1.0");
         List<String> tags = new ArrayList<>();
         doc.path("tags").forEach(t -> tags.add(t.path("name").asText()));
-        assertThat(tags).contains("tasks", "templates", "steps", "queues", "dlq");
+        assertThat(tags).contains("tasks", "templates", "steps", "queues", "workers", "dlq");
         for (Map.Entry<String, JsonNode> op : operations().entrySet()) {
             assertThat(
                             op.getValue().path("tags").isArray()
@@ -96,7 +89,7 @@ class OpenApiDocumentTest {
 
     @Test
     void documented_endpoints_are_exactly_the_ones_the_resources_serve() throws Exception {
-        Map<String, Method> served = servedEndpoints();
+        Map<String, Method> served = ServedEndpoints.all();
         // The scan must find the resources; otherwise the comparison proves nothing.
         assertThat(served.keySet())
                 .as("endpoints found by scanning io.tasker.orchestrator")
@@ -156,7 +149,7 @@ class OpenApiDocumentTest {
     @Test
     void the_success_schema_is_the_record_the_resource_method_returns() throws Exception {
         Map<String, JsonNode> ops = operations();
-        for (Map.Entry<String, Method> e : servedEndpoints().entrySet()) {
+        for (Map.Entry<String, Method> e : ServedEndpoints.all().entrySet()) {
             Class<?> body = answeredType(e.getValue().getGenericReturnType());
             if (body == null || !body.isRecord()) {
                 continue;
@@ -188,18 +181,27 @@ class OpenApiDocumentTest {
             }
             records++;
             Set<String> wire = new TreeSet<>();
-            for (RecordComponent c : type.getRecordComponents()) {
-                if (c.getAccessor().isAnnotationPresent(JsonIgnore.class)) {
-                    continue;
-                }
-                JsonProperty p = c.getAccessor().getAnnotation(JsonProperty.class);
-                wire.add(p == null ? c.getName() : p.value());
-            }
+            addWireNames(type, wire);
             assertThat(new TreeSet<>(fieldNames(s.getValue().path("properties"))))
                     .as("properties of schema %s", s.getKey())
                     .isEqualTo(wire);
         }
         assertThat(records).as("record schemas in the document").isGreaterThan(10);
+    }
+
+    /** The JSON member names of a record; an {@code @JsonUnwrapped} member adds its own. */
+    private static void addWireNames(Class<?> record, Set<String> wire) {
+        for (RecordComponent c : record.getRecordComponents()) {
+            if (c.getAccessor().isAnnotationPresent(JsonIgnore.class)) {
+                continue;
+            }
+            if (c.getAccessor().isAnnotationPresent(JsonUnwrapped.class)) {
+                addWireNames(c.getType(), wire);
+                continue;
+            }
+            JsonProperty p = c.getAccessor().getAnnotation(JsonProperty.class);
+            wire.add(p == null ? c.getName() : p.value());
+        }
     }
 
     @Test
@@ -227,7 +229,7 @@ class OpenApiDocumentTest {
     @Test
     void every_parameter_of_a_resource_method_is_documented() throws Exception {
         Map<String, JsonNode> ops = operations();
-        for (Map.Entry<String, Method> e : servedEndpoints().entrySet()) {
+        for (Map.Entry<String, Method> e : ServedEndpoints.all().entrySet()) {
             String path = e.getKey().substring(e.getKey().indexOf(' ') + 1);
             List<JsonNode> params = parameters(path, ops.get(e.getKey()));
             for (java.lang.reflect.Parameter p : e.getValue().getParameters()) {
@@ -285,7 +287,7 @@ class OpenApiDocumentTest {
     @Test
     void every_request_body_is_documented_with_a_schema() throws Exception {
         Map<String, JsonNode> ops = operations();
-        for (Map.Entry<String, Method> e : servedEndpoints().entrySet()) {
+        for (Map.Entry<String, Method> e : ServedEndpoints.all().entrySet()) {
             JsonNode requestBody = ops.get(e.getKey()).path("requestBody");
             if (!takesBody(e.getValue())) {
                 assertThat(requestBody.isMissingNode())
@@ -490,57 +492,6 @@ class OpenApiDocumentTest {
 
     // --- what the JAX-RS resources serve, by scanning the orchestrator's classes -------------
 
-    /**
-     * "METHOD /path" of every resource method of every {@code @Path} class under {@code
-     * io.tasker.orchestrator}, with the method.
-     */
-    private static Map<String, Method> servedEndpoints() throws Exception {
-        Map<String, Method> out = new java.util.TreeMap<>();
-        for (Class<?> resource : resourceClassesOnClassPath()) {
-            String base = resource.getAnnotation(Path.class).value();
-            for (Method method : resourceMethods(resource)) {
-                String verb = httpMethod(method);
-                Path sub = method.getAnnotation(Path.class);
-                assertThat(verb)
-                        .as(
-                                "%s.%s has @Path but no HTTP method (sub-resource locators are"
-                                        + " not described by this test)",
-                                resource.getSimpleName(), method.getName())
-                        .isNotNull();
-                Method previous =
-                        out.put(verb + " " + join(base, sub == null ? "" : sub.value()), method);
-                assertThat(previous).as("two methods serve %s %s", verb, base).isNull();
-            }
-        }
-        return out;
-    }
-
-    /** Public methods declared by the class or its superclasses with a JAX-RS annotation. */
-    private static List<Method> resourceMethods(Class<?> resource) {
-        List<Method> out = new ArrayList<>();
-        for (Class<?> c = resource; c != null && c != Object.class; c = c.getSuperclass()) {
-            for (Method m : c.getDeclaredMethods()) {
-                if (m.isSynthetic() || m.isBridge() || !Modifier.isPublic(m.getModifiers())) {
-                    continue;
-                }
-                if (httpMethod(m) != null || m.isAnnotationPresent(Path.class)) {
-                    out.add(m);
-                }
-            }
-        }
-        return out;
-    }
-
-    private static String httpMethod(Method method) {
-        for (Annotation a : method.getAnnotations()) {
-            HttpMethod verb = a.annotationType().getAnnotation(HttpMethod.class);
-            if (verb != null) {
-                return verb.value();
-            }
-        }
-        return null;
-    }
-
     /** A parameter without a JAX-RS source annotation is the request body. */
     private static boolean takesBody(Method method) {
         for (java.lang.reflect.Parameter p : method.getParameters()) {
@@ -580,54 +531,5 @@ class OpenApiDocumentTest {
             return raw;
         }
         return null;
-    }
-
-    /** Joins class and method paths and drops regular expressions from templates. */
-    static String join(String base, String sub) {
-        String joined = ("/" + base + "/" + sub).replaceAll("/+", "/");
-        if (joined.length() > 1 && joined.endsWith("/")) {
-            joined = joined.substring(0, joined.length() - 1);
-        }
-        return joined.replaceAll("\\{\\s*([A-Za-z0-9_.-]+)\\s*:[^}]*}", "{$1}");
-    }
-
-    /** Every concrete class under {@code io/tasker/orchestrator} annotated with {@code @Path}. */
-    private static List<Class<?>> resourceClassesOnClassPath()
-            throws IOException, URISyntaxException, ClassNotFoundException {
-        ClassLoader loader = OpenApiDocumentTest.class.getClassLoader();
-        // The main classes' directory, found through a class that is surely there.
-        String marker = ProblemMapper.class.getName().replace('.', '/') + ".class";
-        URL url = loader.getResource(marker);
-        assertThat(url).as("class file of ProblemMapper").isNotNull();
-        assertThat(url.getProtocol())
-                .as("main classes are a directory on the test class path: %s", url)
-                .isEqualTo("file");
-        java.nio.file.Path dir = java.nio.file.Path.of(url.toURI());
-        for (int i = 0; i < marker.split("/").length; i++) {
-            dir = dir.getParent();
-        }
-        final java.nio.file.Path root = dir;
-        List<String> names;
-        try (Stream<java.nio.file.Path> files =
-                Files.walk(root.resolve("io/tasker/orchestrator"))) {
-            names =
-                    files.map(f -> root.relativize(f).toString().replace('\\', '/'))
-                            .filter(n -> n.endsWith(".class") && !n.contains("$"))
-                            .map(
-                                    n ->
-                                            n.substring(0, n.length() - ".class".length())
-                                                    .replace('/', '.'))
-                            .toList();
-        }
-        List<Class<?>> out = new ArrayList<>();
-        for (String name : names) {
-            Class<?> c = Class.forName(name, false, loader);
-            if (c.isAnnotationPresent(Path.class)
-                    && !c.isInterface()
-                    && !Modifier.isAbstract(c.getModifiers())) {
-                out.add(c);
-            }
-        }
-        return out;
     }
 }

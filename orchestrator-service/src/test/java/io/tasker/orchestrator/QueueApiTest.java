@@ -9,13 +9,21 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItems;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
 import org.junit.jupiter.api.Test;
 
 /** {@code /v1/queues} reports the pgmq queues with their depth. */
 @QuarkusTest
 @QuarkusTestResource(value = DatabaseResource.class, restrictToAnnotatedClass = true)
 class QueueApiTest {
+
+    @TestHTTPResource(value = "health/ready", management = true)
+    URL ready;
+
+    @TestHTTPResource(value = "health/live", management = true)
+    URL live;
 
     @Test
     void queues_report_depth_after_a_task_enqueues_its_root_step() {
@@ -35,7 +43,7 @@ class QueueApiTest {
 
     @Test
     void readiness_reports_the_database_the_migrations_and_the_result_consumer() {
-        given().get("/q/health/ready")
+        given().get(ready)
                 .then()
                 .statusCode(200)
                 .body("status", equalTo("UP"))
@@ -48,6 +56,6 @@ class QueueApiTest {
                 .body(
                         "checks.find { it.name == 'tasker-orchestrator' }.data.result_consumer",
                         equalTo("running"));
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(live).then().statusCode(200).body("status", equalTo("UP"));
     }
 }

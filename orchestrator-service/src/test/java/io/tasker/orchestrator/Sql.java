@@ -42,6 +42,16 @@ public final class Sql {
         }
     }
 
+    /** Runs a statement on a connection of its own (as another orchestrator would). */
+    static void execute(String sql) {
+        try (Connection c = DatabaseResource.database.connect();
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /**
      * Row count and an md5 of the rows of every table in schemas {@code tasker} and {@code pgmq}:
      * two equal fingerprints mean no row was inserted, changed or deleted.

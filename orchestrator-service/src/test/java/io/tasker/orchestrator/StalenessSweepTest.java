@@ -11,10 +11,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -37,6 +39,9 @@ class StalenessSweepTest {
     }
 
     @Inject Scheduler scheduler;
+
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
 
     @Test
     void the_sweep_is_a_scheduled_job_of_this_instance() {
@@ -70,7 +75,7 @@ class StalenessSweepTest {
         List<String> reasons =
                 dlq.getList("dlq_entries.findAll { it.task_uuid == '" + id + "' }.reason");
         assertThat(reasons).containsExactly("staleness_timeout");
-        assertThat(given().get("/q/metrics").then().extract().asString())
+        assertThat(given().get(metrics).then().extract().asString())
                 .containsPattern("tasker_tasks_stale_total(\\{[^}]*\\})? [1-9]");
     }
 }

@@ -218,8 +218,11 @@ class TaskApiTest {
                 .statusCode(200)
                 .body("task_transitions[-1].to_state", equalTo("cancelled"))
                 .body("task_transitions[-1].reason", equalTo("cancelled_by_operator"))
-                .body("task_transitions[-1].metadata.actor", equalTo("ops-1"))
-                .body("task_transitions[-1].metadata.reason", equalTo("customer withdrew"));
+                // The caller is the actor; the claimed one is only part of the reason.
+                .body("task_transitions[-1].metadata.actor", equalTo("key:bootstrap-admin"))
+                .body(
+                        "task_transitions[-1].metadata.reason",
+                        equalTo("customer withdrew (on behalf of ops-1)"));
 
         problem(given().delete("/v1/tasks/" + id).then(), 409, "task_not_cancellable")
                 .body("instance", equalTo("/v1/tasks/" + id));

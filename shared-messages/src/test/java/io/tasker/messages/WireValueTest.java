@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import io.tasker.messages.api.AttemptOutcome;
 import io.tasker.messages.api.DlqResolutionStatus;
 import io.tasker.messages.api.StepAction;
+import io.tasker.messages.api.WorkerStatus;
 import io.tasker.messages.protocol.ClaimStatus;
 import io.tasker.messages.protocol.NoticeOutcome;
 import io.tasker.messages.protocol.StepOutcome;
@@ -83,6 +84,7 @@ class WireValueTest {
                         StepAction.class,
                         "step action",
                         List.of("reset_for_retry", "resolve_manually", "complete_manually")),
+                Arguments.of(WorkerStatus.class, "worker status", List.of("live", "gone")),
                 Arguments.of(
                         ClaimStatus.class,
                         "claim status",

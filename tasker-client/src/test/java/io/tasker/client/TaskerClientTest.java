@@ -477,7 +477,7 @@ class TaskerClientTest {
         client.listTemplates("examples");
 
         assertThat(yaml.created()).isTrue();
-        assertThat(template.stepCount()).isEqualTo(1);
+        assertThat(template.summary().stepCount()).isEqualTo(1);
         List<FakeOrchestrator.Recorded> r = server.requests();
         assertThat(r.get(0).header("Content-Type")).isEqualTo("application/yaml");
         assertThat(r.get(0).body()).isEqualTo("namespace: examples\nname: linear\n");

@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An orchestrator or worker started from its packaged Quarkus jar as a separate JVM: its HTTP port,
- * its log file, readiness ({@code /q/health/ready}), pause/resume and stopping (SIGTERM, then
- * SIGKILL after a grace period). The e2e tests, the local runner and the benchmark all start
- * services through this class.
+ * its management port (health and metrics), its log file, readiness ({@code /q/health/ready} on the
+ * management port), pause/resume and stopping (SIGTERM, then SIGKILL after a grace period). The e2e
+ * tests, the local runner and the benchmark all start services through this class.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -37,14 +37,16 @@ public final class ServiceProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final Path log;
     private volatile boolean paused;
     private volatile boolean stopRequested;
 
-    private ServiceProcess(String name, Process process, int port, Path log) {
+    private ServiceProcess(String name, Process process, int port, int managementPort, Path log) {
         this.name = name;
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
     }
 
@@ -87,6 +89,16 @@ public final class ServiceProcess implements AutoCloseable {
         return "http://localhost:" + port;
     }
 
+    /** The port of the management interface ({@code /q/health/*}, {@code /q/metrics}). */
+    public int managementPort() {
+        return managementPort;
+    }
+
+    /** The base URL of the management interface: health and metrics are served only there. */
+    public String managementUrl() {
+        return "http://localhost:" + managementPort;
+    }
+
     public long pid() {
         return process.pid();
     }
@@ -112,7 +124,7 @@ public final class ServiceProcess implements AutoCloseable {
     public String metrics() {
         try {
             return HTTP.send(
-                            HttpRequest.newBuilder(URI.create(baseUrl() + "/q/metrics"))
+                            HttpRequest.newBuilder(URI.create(managementUrl() + "/q/metrics"))
                                     .timeout(Duration.ofSeconds(10))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString())
@@ -126,8 +138,8 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Waits until {@code /q/health/ready} answers 200. Fails at once, with the log's tail, if the
-     * process exits, and after {@code timeout} if it is still not ready.
+     * Waits until {@code /q/health/ready} on the management port answers 200. Fails at once, with
+     * the log's tail, if the process exits, and after {@code timeout} if it is still not ready.
      */
     public void awaitReady(Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
@@ -155,7 +167,7 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             return HTTP.send(
                                     HttpRequest.newBuilder(
-                                                    URI.create(baseUrl() + "/q/health/ready"))
+                                                    URI.create(managementUrl() + "/q/health/ready"))
                                             .timeout(Duration.ofSeconds(5))
                                             .build(),
                                     HttpResponse.BodyHandlers.discarding())
@@ -266,7 +278,16 @@ public final class ServiceProcess implements AutoCloseable {
 
     @Override
     public String toString() {
-        return name + "(pid " + process.pid() + ", port " + port + ", log " + log + ")";
+        return name
+                + "(pid "
+                + process.pid()
+                + ", port "
+                + port
+                + ", management port "
+                + managementPort
+                + ", log "
+                + log
+                + ")";
     }
 
     /** How to start one service; {@link #start()} launches it and waits until it is ready. */
@@ -277,6 +298,7 @@ public final class ServiceProcess implements AutoCloseable {
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> jvmOptions = new ArrayList<>(List.of("-Xmx384m"));
         private int port;
+        private int managementPort;
         private Path log;
         private Duration readyTimeout = Duration.ofMinutes(2);
 
@@ -288,6 +310,15 @@ public final class ServiceProcess implements AutoCloseable {
         /** The HTTP port ({@code TASKER_HTTP_PORT}); by default a free one is picked. */
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /**
+         * The management port ({@code TASKER_MANAGEMENT_PORT}: health and metrics); by default a
+         * free one is picked.
+         */
+        public Builder managementPort(int port) {
+            this.managementPort = port;
             return this;
         }
 
@@ -326,6 +357,11 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException("no log file given for " + name);
             }
             int httpPort = port == 0 ? freePort() : port;
+            int mgmtPort = managementPort;
+            while (mgmtPort == 0) {
+                int free = freePort();
+                mgmtPort = free == httpPort ? 0 : free;
+            }
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(jvmOptions);
@@ -339,7 +375,8 @@ public final class ServiceProcess implements AutoCloseable {
                                 .redirectOutput(log.toFile());
                 pb.environment().putAll(env);
                 pb.environment().put("TASKER_HTTP_PORT", String.valueOf(httpPort));
-                return new ServiceProcess(name, pb.start(), httpPort, log);
+                pb.environment().put("TASKER_MANAGEMENT_PORT", String.valueOf(mgmtPort));
+                return new ServiceProcess(name, pb.start(), httpPort, mgmtPort, log);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start " + name + " from " + jar, e);
             }

@@ -47,11 +47,13 @@ class ServiceProcessTest {
     }
 
     @Test
-    void the_http_port_is_the_one_given_or_a_free_one() {
+    void the_http_and_management_ports_are_the_ones_given_or_free_ones() {
         int given = ServiceProcess.freePort();
+        int givenManagement = ServiceProcess.freePort();
         ServiceProcess fixed =
                 ServiceProcess.builder("fixed", dir.resolve("x.jar"))
                         .port(given)
+                        .managementPort(givenManagement)
                         .log(dir.resolve("fixed.log"))
                         .launch();
         ServiceProcess picked =
@@ -61,7 +63,10 @@ class ServiceProcessTest {
         try {
             assertThat(fixed.port()).isEqualTo(given);
             assertThat(fixed.baseUrl()).isEqualTo("http://localhost:" + given);
+            assertThat(fixed.managementPort()).isEqualTo(givenManagement);
+            assertThat(fixed.managementUrl()).isEqualTo("http://localhost:" + givenManagement);
             assertThat(picked.port()).isPositive();
+            assertThat(picked.managementPort()).isPositive().isNotEqualTo(picked.port());
         } finally {
             fixed.stop(Duration.ofSeconds(10));
             picked.stop(Duration.ofSeconds(10));

@@ -214,7 +214,8 @@ public final class WorkerTestBed implements AutoCloseable {
         return Long.parseLong(string(sql, args));
     }
 
-    private void update(String sql, Object... args) {
+    /** Runs a statement that returns no rows (DML or DDL). */
+    public void update(String sql, Object... args) {
         try (Connection c = db.connect();
                 PreparedStatement st = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {

@@ -2,6 +2,7 @@ package io.tasker.orchestrator.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.tasker.orchestrator.auth.AuthConfig;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -19,9 +20,14 @@ public interface OrchestratorConfig {
 
     Staleness staleness();
 
+    Workers workers();
+
     Metrics metrics();
 
     Db db();
+
+    /** Authentication and authorization of the API. */
+    AuthConfig auth();
 
     /** Templates loaded at start. */
     interface Templates {
@@ -231,6 +237,35 @@ public interface OrchestratorConfig {
         /** Tasks moved per sweep at most (default 100). */
         @WithDefault("100")
         int batchSize();
+    }
+
+    /** The worker registry: which workers count as live, how long gone ones stay listed. */
+    interface Workers {
+        /**
+         * How recent a worker's presence heartbeat must be for it to be live (default 30s; keep it
+         * a few times the workers' tasker.worker.presence.interval). Affects GET /v1/workers and
+         * waiting_for_workers.
+         */
+        @WithDefault("30s")
+        Duration liveTimeout();
+
+        /**
+         * How long a gone worker (stopped, or silent past the live timeout) stays listed before the
+         * prune deletes it (default 1h).
+         */
+        @WithDefault("1h")
+        Duration retention();
+
+        /** Time between prunes of the gone workers (default 60s). */
+        @WithDefault("60s")
+        Duration pruneInterval();
+
+        /**
+         * How long a namespace must have had no live worker before its tasks with steps waiting to
+         * be run show waiting_for_workers: true in their execution summary (default 30s).
+         */
+        @WithDefault("30s")
+        Duration waitingAfter();
     }
 
     /** Metrics collection. */

@@ -7,12 +7,16 @@ import io.tasker.messages.api.DlqEntry;
 import io.tasker.messages.api.DlqList;
 import io.tasker.messages.api.DlqResolutionRequest;
 import io.tasker.messages.api.DlqResolutionStatus;
+import io.tasker.orchestrator.auth.Callers;
+import io.tasker.orchestrator.auth.Callers.Caller;
+import io.tasker.orchestrator.auth.Roles;
 import io.tasker.orchestrator.rest.ApiDocument;
 import io.tasker.orchestrator.rest.ApiException;
 import io.tasker.orchestrator.rest.JsonViews;
 import io.tasker.orchestrator.rest.ParameterChecks;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -49,29 +53,44 @@ public class DlqResource {
                 'resolved_by', d.resolved_by, 'created_at', d.created_at, 'resolved_at', d.resolved_at)
             """;
 
+    // The entry's task is in one of the caller's namespaces ($S: text[], null for every one).
+    private static final String IN_SCOPE =
+            "($S::text[] IS NULL OR EXISTS (SELECT 1 FROM tasker.tasks t"
+                    + " WHERE t.task_uuid = d.task_uuid AND t.namespace = ANY($S::text[])))";
+
     private static final String LIST =
             "SELECT "
                     + ENTRY_JSON
                     + "::text FROM tasker.tasks_dlq d"
                     + " WHERE ($1::text IS NULL OR d.resolution_status = $1::text)"
+                    + " AND "
+                    + IN_SCOPE.replace("$S", "$3")
                     + " ORDER BY d.created_at DESC LIMIT $2::integer";
 
     private static final String RESOLVE =
             "UPDATE tasker.tasks_dlq d SET resolution_status = $2::text, resolution_notes = $3::text,"
                     + " resolved_by = $4::text,"
                     + " resolved_at = CASE WHEN $2::text = 'pending' THEN NULL ELSE now() END"
-                    + " WHERE dlq_entry_uuid = $1::uuid RETURNING "
+                    + " WHERE dlq_entry_uuid = $1::uuid AND "
+                    + IN_SCOPE.replace("$S", "$5")
+                    + " RETURNING "
                     + ENTRY_JSON
                     + "::text";
 
     private final Pool pool;
+    private final Callers callers;
 
-    public DlqResource(Pool pool) {
+    public DlqResource(Pool pool, Callers callers) {
         this.pool = pool;
+        this.callers = callers;
     }
 
     @GET
-    @Operation(operationId = "listDlqEntries", summary = "List DLQ entries, newest first")
+    @RolesAllowed(Roles.TASKS_READ)
+    @Operation(
+            operationId = "listDlqEntries",
+            summary = "List DLQ entries, newest first",
+            description = "A caller limited to namespaces sees only the entries of their tasks.")
     @APIResponse(responseCode = "200", description = "The entries.")
     @APIResponse(
             responseCode = "400",
@@ -101,20 +120,25 @@ public class DlqResource {
                     "limit must be between 1 and 500",
                     List.of("limit out of range"));
         }
-        return pool.preparedQuery(LIST)
-                .execute(Tuple.of(status, size))
+        return callers.current()
+                .chain(
+                        caller ->
+                                pool.preparedQuery(LIST)
+                                        .execute(Tuple.of(status, size, scope(caller))))
                 .map(rows -> new DlqList(JsonViews.all(rows, DlqEntry.class)));
     }
 
     @PATCH
     @Path("/{entry_uuid}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.TASKS_OPERATE)
     @Operation(
             operationId = "resolveDlqEntry",
             summary = "Resolve a DLQ entry",
             description =
                     "Records the resolution of an entry; setting it back to `pending` clears"
-                            + " `resolved_at`.")
+                            + " `resolved_at`. `resolved_by` is the authenticated caller; a"
+                            + " `resolved_by` in the body is only added to the notes.")
     @RequestBody(
             required = true,
             content = @Content(schema = @Schema(implementation = DlqResolutionRequest.class)))
@@ -123,7 +147,7 @@ public class DlqResource {
             responseCode = "400",
             description =
                     "Codes: `invalid_uuid`, `malformed_json`, `invalid_request` (every problem in"
-                            + " `errors`: unknown resolution_status, missing resolved_by).")
+                            + " `errors`: unknown resolution_status).")
     @APIResponse(
             responseCode = "404",
             description = "No such DLQ entry (code `dlq_entry_not_found`).")
@@ -140,13 +164,21 @@ public class DlqResource {
                                         "entry_uuid '" + entryUuid + "' is not a UUID",
                                         List.of()));
         DlqResolutionRequest request = read(ApiException.parseJsonBody(body));
-        return pool.preparedQuery(RESOLVE)
-                .execute(
-                        Tuple.of(
-                                id,
-                                request.resolutionStatus().wire(),
-                                request.resolutionNotes(),
-                                request.resolvedBy()))
+        return callers.current()
+                .chain(
+                        caller ->
+                                pool.preparedQuery(RESOLVE)
+                                        .execute(
+                                                Tuple.tuple()
+                                                        .addUUID(id)
+                                                        .addString(
+                                                                request.resolutionStatus().wire())
+                                                        .addString(
+                                                                caller.reasonWith(
+                                                                        request.resolutionNotes(),
+                                                                        request.resolvedBy()))
+                                                        .addString(caller.actor())
+                                                        .addArrayOfString(scope(caller))))
                 .map(
                         rows ->
                                 JsonViews.first(rows, DlqEntry.class)
@@ -155,6 +187,11 @@ public class DlqResource {
                                                         ApiException.notFound(
                                                                 "dlq_entry_not_found",
                                                                 "no DLQ entry " + id)));
+    }
+
+    private static String[] scope(Caller caller) {
+        List<String> namespaces = caller.namespaceFilter();
+        return namespaces == null ? null : namespaces.toArray(String[]::new);
     }
 
     /**
@@ -168,9 +205,6 @@ public class DlqResource {
             problems.add("resolution_status must be one of " + STATUSES);
         }
         String by = request == null ? null : request.path("resolved_by").asText(null);
-        if (by == null || by.isBlank()) {
-            problems.add("resolved_by is required (who resolved it)");
-        }
         ApiException.requireNoProblems("invalid_request", "DLQ update", problems);
         return new DlqResolutionRequest(
                 WireValue.parse(DlqResolutionStatus.class, status, "DLQ resolution status"),

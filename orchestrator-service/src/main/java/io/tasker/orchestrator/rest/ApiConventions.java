@@ -25,7 +25,9 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  *       answer 500;
  *   <li>a path parameter named {@code *_uuid} is a UUID, described here once; a value that is not
  *       one is a 400 {@code invalid_uuid}, which is documented for every operation that does not
- *       describe its 400 answers itself.
+ *       describe its 400 answers itself;
+ *   <li>every operation answers 401 without a valid credential and 403 without its role, every
+ *       write 429 past the caller's rate limit (unless it describes these answers itself).
  * </ul>
  */
 public class ApiConventions implements OASFilter {
@@ -38,7 +40,8 @@ public class ApiConventions implements OASFilter {
             Map.of(
                     "task_uuid", "The task (`task_uuid`)",
                     "step_uuid", "The step (`workflow_step_uuid`)",
-                    "entry_uuid", "The DLQ entry (`dlq_entry_uuid`)");
+                    "entry_uuid", "The DLQ entry (`dlq_entry_uuid`)",
+                    "api_key_uuid", "The API key (`api_key_uuid`)");
 
     @Override
     public void filterOpenAPI(OpenAPI document) {
@@ -49,12 +52,15 @@ public class ApiConventions implements OASFilter {
             return;
         }
         for (Map.Entry<String, PathItem> path : document.getPaths().getPathItems().entrySet()) {
-            for (Operation operation : path.getValue().getOperations().values()) {
+            for (Map.Entry<PathItem.HttpMethod, Operation> op :
+                    path.getValue().getOperations().entrySet()) {
+                Operation operation = op.getValue();
                 List<Parameter> uuids = uuidParameters(path.getValue(), operation);
                 // In the order the path names them.
                 uuids.sort(
                         Comparator.comparing(p -> path.getKey().indexOf("{" + p.getName() + "}")));
                 complete(operation, uuids);
+                secured(operation, op.getKey() != PathItem.HttpMethod.GET);
             }
         }
     }
@@ -82,6 +88,29 @@ public class ApiConventions implements OASFilter {
                     "500",
                     OASFactory.createAPIResponse()
                             .ref("#/components/responses/" + ApiDocument.INTERNAL_ERROR));
+        }
+    }
+
+    /**
+     * Every operation needs a credential (401) with a role (403); writes are rate limited (429).
+     */
+    private static void secured(Operation operation, boolean write) {
+        APIResponses responses = operation.getResponses();
+        if (responses == null) {
+            return;
+        }
+        shared(responses, "401", ApiDocument.UNAUTHORIZED);
+        shared(responses, "403", ApiDocument.FORBIDDEN);
+        if (write) {
+            shared(responses, "429", ApiDocument.TOO_MANY_REQUESTS);
+        }
+    }
+
+    private static void shared(APIResponses responses, String status, String component) {
+        if (!responses.hasAPIResponse(status)) {
+            responses.addAPIResponse(
+                    status,
+                    OASFactory.createAPIResponse().ref("#/components/responses/" + component));
         }
     }
 

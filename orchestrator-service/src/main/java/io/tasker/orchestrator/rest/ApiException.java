@@ -95,15 +95,24 @@ public class ApiException extends RuntimeException {
      * retryAfter} (sent as the {@code Retry-After} header, in whole seconds).
      */
     public static ApiException unavailable(String code, String detail, Duration retryAfter) {
+        return retryLater(
+                503, code, "Service unavailable", detail, (retryAfter.toMillis() + 999) / 1000);
+    }
+
+    /**
+     * A 429: the caller sent more requests than its limit allows; it may retry after {@code
+     * retryAfterSeconds} (sent as the {@code Retry-After} header).
+     */
+    public static ApiException tooManyRequests(String code, String detail, long retryAfterSeconds) {
+        return retryLater(429, code, "Too many requests", detail, retryAfterSeconds);
+    }
+
+    /** A retryable failure with a {@code Retry-After} of at least one second. */
+    private static ApiException retryLater(
+            int status, String code, String title, String detail, long retryAfterSeconds) {
         ApiException e =
-                new ApiException(
-                        503,
-                        code,
-                        "Service unavailable",
-                        detail,
-                        List.of(),
-                        Map.of("retryable", true));
-        e.retryAfterSeconds = Math.max(1L, (retryAfter.toMillis() + 999) / 1000);
+                new ApiException(status, code, title, detail, List.of(), Map.of("retryable", true));
+        e.retryAfterSeconds = Math.max(1L, retryAfterSeconds);
         return e;
     }
 

@@ -4,9 +4,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.tasker.messages.StepState;
 import io.tasker.messages.TaskState;
 import io.tasker.messages.WireValue;
+import io.tasker.messages.api.ApiKey;
+import io.tasker.messages.api.ApiKeyList;
 import io.tasker.messages.api.Attempt;
 import io.tasker.messages.api.AttemptOutcome;
+import io.tasker.messages.api.CreateApiKeyRequest;
 import io.tasker.messages.api.CreateTaskRequest;
+import io.tasker.messages.api.CreatedApiKey;
 import io.tasker.messages.api.DlqEntry;
 import io.tasker.messages.api.DlqList;
 import io.tasker.messages.api.DlqResolutionRequest;
@@ -32,6 +36,9 @@ import io.tasker.messages.api.TemplateRegistration;
 import io.tasker.messages.api.TemplateSummary;
 import io.tasker.messages.api.Transitions;
 import io.tasker.messages.api.WireTimestamp;
+import io.tasker.messages.api.Worker;
+import io.tasker.messages.api.WorkerList;
+import io.tasker.messages.api.WorkerStatus;
 
 /**
  * The API records for a native build: they are also read from the database's JSON views and written
@@ -39,9 +46,13 @@ import io.tasker.messages.api.WireTimestamp;
  */
 @RegisterForReflection(
         targets = {
+            ApiKey.class,
+            ApiKeyList.class,
             Attempt.class,
             AttemptOutcome.class,
+            CreateApiKeyRequest.class,
             CreateTaskRequest.class,
+            CreatedApiKey.class,
             DlqEntry.class,
             DlqList.class,
             DlqResolutionRequest.class,
@@ -70,6 +81,9 @@ import io.tasker.messages.api.WireTimestamp;
             Transitions.class,
             WireTimestamp.Reader.class,
             WireTimestamp.Writer.class,
+            Worker.class,
+            WorkerList.class,
+            WorkerStatus.class,
             // Jackson instantiates the enums' @EnumNaming strategy.
             WireValue.Naming.class
         })

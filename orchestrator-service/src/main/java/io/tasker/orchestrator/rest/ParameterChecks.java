@@ -31,6 +31,21 @@ public class ParameterChecks {
         }
     }
 
+    /**
+     * The {@code limit} of a list: {@code defaultSize} when absent, else a 400 {@code
+     * invalid_filter} unless it is between 1 and {@code maxSize}.
+     */
+    public static int limit(Integer limit, int defaultSize, int maxSize) {
+        int size = limit == null ? defaultSize : limit;
+        if (size < 1 || size > maxSize) {
+            throw ApiException.badRequest(
+                    "invalid_filter",
+                    "limit must be between 1 and " + maxSize,
+                    List.of("limit out of range"));
+        }
+        return size;
+    }
+
     @ServerRequestFilter
     public void refuseNul(UriInfo uri) {
         check("query parameter", uri.getQueryParameters(true));

@@ -1,12 +1,18 @@
 package io.tasker.orchestrator.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import io.tasker.messages.JsonSupport;
 import io.tasker.messages.api.Problem;
+import io.tasker.orchestrator.auth.ApiKeyAuthenticationMechanism;
 import io.tasker.orchestrator.config.OrchestratorConfig;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.LinkedHashMap;
@@ -63,6 +69,61 @@ public class ProblemMapper {
                 retryable,
                 e.errors(),
                 extensions);
+    }
+
+    /**
+     * Missing, malformed, unknown, revoked or expired credentials: 401 with {@code
+     * WWW-Authenticate}, the same answer whatever was wrong, so that it reveals no key.
+     */
+    @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
+    public Response mapUnauthenticated(RuntimeException e, UriInfo uri) {
+        ApiException problem =
+                new ApiException(
+                        401,
+                        "unauthenticated",
+                        "Unauthorized",
+                        "missing, malformed, unknown, revoked or expired credentials: send an API"
+                                + " key (Authorization: Bearer tk_... or X-API-Key) or a JWT"
+                                + " (Authorization: Bearer)");
+        return Response.fromResponse(mapApi(problem, uri))
+                .header("WWW-Authenticate", ApiKeyAuthenticationMechanism.CHALLENGE)
+                .build();
+    }
+
+    /** An identity without the endpoint's role: 403 naming the role ({@code required_role}). */
+    @ServerExceptionMapper
+    public Response mapForbidden(ForbiddenException e, UriInfo uri, ResourceInfo resource) {
+        String role = requiredRole(resource);
+        return mapApi(
+                new ApiException(
+                        403,
+                        "missing_role",
+                        "Forbidden",
+                        role == null
+                                ? "this credential may not call this endpoint"
+                                : "this endpoint needs the role '" + role + "'",
+                        List.of(),
+                        role == null ? Map.of() : Map.of("required_role", role)),
+                uri);
+    }
+
+    /** The roles of the endpoint (method, else class), or null when they cannot be read. */
+    private static String requiredRole(ResourceInfo resource) {
+        try {
+            if (resource == null || resource.getResourceMethod() == null) {
+                return null;
+            }
+            RolesAllowed roles = resource.getResourceMethod().getAnnotation(RolesAllowed.class);
+            if (roles == null) {
+                roles = resource.getResourceClass().getAnnotation(RolesAllowed.class);
+            }
+            return roles == null || roles.value().length == 0
+                    ? null
+                    : String.join(" or ", roles.value());
+        } catch (RuntimeException e) {
+            // The 403 stands without the role's name.
+            return null;
+        }
     }
 
     /**

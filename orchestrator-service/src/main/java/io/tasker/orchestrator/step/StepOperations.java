@@ -43,7 +43,8 @@ public class StepOperations {
 
     /**
      * Maps a parsed request body to the step action, listing every problem at once (400 {@code
-     * invalid_step_action}). {@code resolved_by} is accepted in place of {@code actor}.
+     * invalid_step_action}). The optional {@code actor} (or {@code resolved_by}) is whom the body
+     * claims to act for; the resource records the authenticated caller as the actor.
      */
     public static StepActionRequest read(JsonNode body) {
         List<String> problems = new ArrayList<>();
@@ -56,9 +57,6 @@ public class StepOperations {
                 body.hasNonNull("actor")
                         ? body.get("actor").asText()
                         : body.path("resolved_by").asText(null);
-        if (actor == null || actor.isBlank()) {
-            problems.add("actor is required (who performs the action)");
-        }
         String reason = body.path("reason").asText(null);
         if (reason == null || reason.isBlank()) {
             problems.add("reason is required (why the action is taken)");

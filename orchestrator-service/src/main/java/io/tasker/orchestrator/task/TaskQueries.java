@@ -7,10 +7,13 @@ import io.tasker.messages.api.Step;
 import io.tasker.messages.api.Task;
 import io.tasker.messages.api.TaskSummary;
 import io.tasker.messages.api.Transitions;
+import io.tasker.orchestrator.config.OrchestratorConfig;
 import io.tasker.orchestrator.rest.JsonViews;
+import io.tasker.orchestrator.worker.WorkerQueries;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -78,6 +81,7 @@ public class TaskQueries {
                 'completed_at', t.completed_at
             """;
 
+    // $1 task, $2 worker live timeout (s), $3 waiting-for-workers threshold (s)
     static final String TASK =
             "SELECT jsonb_build_object("
                     + TASK_FIELDS
@@ -85,7 +89,9 @@ public class TaskQueries {
                     ,
                     'context', t.context,
                     'identity_hash', t.identity_hash,
-                    'execution_summary', (SELECT to_jsonb(s) FROM tasker.task_execution_summary(t.task_uuid) s),
+                    'execution_summary', (SELECT to_jsonb(s) || jsonb_build_object('waiting_for_workers',
+                                                 tasker.task_waiting_for_workers(t.task_uuid, $2::float8, $3::float8))
+                                            FROM tasker.task_execution_summary(t.task_uuid) s),
                     'steps', (SELECT coalesce(jsonb_agg("""
                     + STEP_JSON
                     + """
@@ -102,7 +108,8 @@ public class TaskQueries {
                     + " FROM tasker.workflow_steps ws WHERE ws.task_uuid = $1::uuid"
                     + " AND ($2::uuid IS NULL OR ws.workflow_step_uuid = $2::uuid)";
 
-    private static final String EXISTS = "SELECT 1 FROM tasker.tasks WHERE task_uuid = $1::uuid";
+    private static final String NAMESPACE =
+            "SELECT namespace FROM tasker.tasks WHERE task_uuid = $1::uuid";
 
     static final String TRANSITIONS =
             """
@@ -134,11 +141,14 @@ public class TaskQueries {
                        AND ($3::text IS NULL OR t.current_state = $3::text)
                        AND ($4::timestamptz IS NULL OR t.created_at >= $4::timestamptz)
                        AND ($5::timestamptz IS NULL OR t.created_at < $5::timestamptz)
+                       AND ($8::text[] IS NULL OR t.namespace = ANY($8::text[]))
                      ORDER BY t.created_at DESC, t.task_uuid DESC
                      LIMIT $6::integer OFFSET $7::integer
                     """;
 
-    /** Filters of the task list. */
+    /**
+     * Filters of the task list; {@code scope} is the caller's namespaces (null: every namespace).
+     */
     public record TaskFilter(
             String namespace,
             String name,
@@ -146,20 +156,33 @@ public class TaskQueries {
             OffsetDateTime createdAfter,
             OffsetDateTime createdBefore,
             int limit,
-            int offset) {}
+            int offset,
+            List<String> scope) {}
 
     private static final TypeReference<List<Step>> STEP_LIST = new TypeReference<>() {};
 
+    @Inject OrchestratorConfig config;
+
     public Uni<Optional<Task>> findTask(SqlClient client, UUID taskUuid) {
+        OrchestratorConfig.Workers workers = config.workers();
         return client.preparedQuery(TASK)
-                .execute(Tuple.of(taskUuid))
+                .execute(
+                        Tuple.of(
+                                taskUuid,
+                                WorkerQueries.seconds(workers.liveTimeout()),
+                                WorkerQueries.seconds(workers.waitingAfter())))
                 .map(rows -> JsonViews.first(rows, Task.class));
     }
 
-    public Uni<Boolean> exists(SqlClient client, UUID taskUuid) {
-        return client.preparedQuery(EXISTS)
+    /** The task's namespace, or empty when there is no such task. */
+    public Uni<Optional<String>> findNamespace(SqlClient client, UUID taskUuid) {
+        return client.preparedQuery(NAMESPACE)
                 .execute(Tuple.of(taskUuid))
-                .map(rows -> rows.size() > 0);
+                .map(
+                        rows ->
+                                rows.size() == 0
+                                        ? Optional.empty()
+                                        : Optional.of(rows.iterator().next().getString(0)));
     }
 
     /** The task's steps by position, or only the given one when stepUuid is not null. */
@@ -184,7 +207,9 @@ public class TaskQueries {
                         .addOffsetDateTime(f.createdAfter())
                         .addOffsetDateTime(f.createdBefore())
                         .addInteger(f.limit())
-                        .addInteger(f.offset());
+                        .addInteger(f.offset())
+                        .addArrayOfString(
+                                f.scope() == null ? null : f.scope().toArray(String[]::new));
         return client.preparedQuery(LIST)
                 .execute(args)
                 .map(rows -> JsonViews.all(rows, TaskSummary.class));

@@ -12,6 +12,9 @@ import io.tasker.messages.api.Task;
 import io.tasker.messages.api.TaskPage;
 import io.tasker.messages.api.TaskSummary;
 import io.tasker.messages.api.Transitions;
+import io.tasker.orchestrator.auth.Callers;
+import io.tasker.orchestrator.auth.Callers.Caller;
+import io.tasker.orchestrator.auth.Roles;
 import io.tasker.orchestrator.config.OrchestratorConfig;
 import io.tasker.orchestrator.rest.ApiDocument;
 import io.tasker.orchestrator.rest.ApiException;
@@ -19,6 +22,7 @@ import io.tasker.orchestrator.rest.ParameterChecks;
 import io.tasker.orchestrator.step.StepOperations;
 import io.tasker.orchestrator.task.TaskQueries.TaskFilter;
 import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -48,7 +52,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 /**
  * The task API: {@code /v1/tasks}. The {@code *_uuid} path parameters and their 400 {@code
  * invalid_uuid} are documented by {@link io.tasker.orchestrator.rest.ApiConventions}; the step
- * operations carry the tag "steps" in place of the class's "tasks".
+ * operations carry the tag "steps" in place of the class's "tasks". A caller limited to namespaces
+ * sees the tasks of other namespaces as not found (404), and may not create tasks in them (403).
  */
 @Path("/v1/tasks")
 @Produces(MediaType.APPLICATION_JSON)
@@ -60,9 +65,11 @@ public class TaskResource {
     @Inject TaskQueries queries;
     @Inject Pool pool;
     @Inject OrchestratorConfig config;
+    @Inject Callers callers;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.TASKS_WRITE)
     @Operation(
             operationId = "createTask",
             summary = "Create a task",
@@ -107,7 +114,9 @@ public class TaskResource {
     @APIResponse(responseCode = "503", ref = ApiDocument.SERVICE_UNAVAILABLE)
     public Uni<RestResponse<Task>> create(String body) {
         CreateTaskRequest request = TaskService.read(ApiException.parseJsonBody(body));
-        return tasks.createTask(request)
+        return callers.current()
+                .invoke(caller -> caller.requireNamespace(request.namespace()))
+                .chain(() -> tasks.createTask(request))
                 .map(
                         task ->
                                 RestResponse.ResponseBuilder.<Task>created(
@@ -117,7 +126,11 @@ public class TaskResource {
     }
 
     @GET
-    @Operation(operationId = "listTasks", summary = "List tasks, newest first")
+    @RolesAllowed(Roles.TASKS_READ)
+    @Operation(
+            operationId = "listTasks",
+            summary = "List tasks, newest first",
+            description = "A caller limited to namespaces sees only the tasks of those.")
     @APIResponse(responseCode = "200", description = "One page of tasks (summary fields).")
     @APIResponse(
             responseCode = "400",
@@ -158,28 +171,30 @@ public class TaskResource {
                     @QueryParam("offset")
                     Integer offset) {
         TaskState state = state(status);
-        int size = limit == null ? config.api().defaultPageSize() : limit;
-        if (size < 1 || size > config.api().maxPageSize()) {
-            throw ApiException.badRequest(
-                    "invalid_filter",
-                    "limit must be between 1 and " + config.api().maxPageSize(),
-                    List.of("limit out of range"));
-        }
+        int size =
+                ParameterChecks.limit(
+                        limit, config.api().defaultPageSize(), config.api().maxPageSize());
         int from = offset == null ? 0 : offset;
         if (from < 0) {
             throw ApiException.badRequest(
                     "invalid_filter", "offset must not be negative", List.of("offset < 0"));
         }
-        TaskFilter filter =
-                new TaskFilter(
-                        namespace,
-                        name,
-                        state,
-                        time("created_after", createdAfter),
-                        time("created_before", createdBefore),
-                        size + 1,
-                        from);
-        return queries.listTasks(pool, filter).map(rows -> page(rows, size, from));
+        OffsetDateTime after = time("created_after", createdAfter);
+        OffsetDateTime before = time("created_before", createdBefore);
+        return callers.current()
+                .map(
+                        caller ->
+                                new TaskFilter(
+                                        namespace,
+                                        name,
+                                        state,
+                                        after,
+                                        before,
+                                        size + 1,
+                                        from,
+                                        caller.namespaceFilter()))
+                .chain(filter -> queries.listTasks(pool, filter))
+                .map(rows -> page(rows, size, from));
     }
 
     private static TaskPage page(List<TaskSummary> rows, int size, int from) {
@@ -190,6 +205,7 @@ public class TaskResource {
 
     @GET
     @Path("/{task_uuid}")
+    @RolesAllowed(Roles.TASKS_READ)
     @Operation(
             operationId = "getTask",
             summary = "Read a task",
@@ -199,12 +215,25 @@ public class TaskResource {
     @APIResponse(responseCode = "404", ref = ApiDocument.TASK_NOT_FOUND)
     public Uni<Task> get(@PathParam("task_uuid") String taskUuid) {
         UUID id = uuid("task_uuid", taskUuid);
-        return queries.findTask(pool, id).map(found -> found.orElseThrow(() -> taskNotFound(id)));
+        return callers.current()
+                .chain(
+                        caller ->
+                                queries.findTask(pool, id)
+                                        .map(
+                                                found ->
+                                                        found.filter(
+                                                                        t ->
+                                                                                caller.mayUse(
+                                                                                        t
+                                                                                                .namespace()))
+                                                                .orElseThrow(
+                                                                        () -> taskNotFound(id))));
     }
 
     /** Cancels the task and its unfinished steps; 409 when it has already finished. */
     @DELETE
     @Path("/{task_uuid}")
+    @RolesAllowed(Roles.TASKS_OPERATE)
     @Operation(
             operationId = "cancelTask",
             summary = "Cancel a task",
@@ -225,18 +254,24 @@ public class TaskResource {
                     @QueryParam("reason")
                     String reason,
             @Parameter(
-                            description = "Who cancels it (recorded in the transitions).",
-                            schema = @Schema(defaultValue = "api"))
+                            description =
+                                    "On whose behalf the caller cancels it: added to the recorded"
+                                            + " reason. The actor recorded is always the"
+                                            + " authenticated caller.")
                     @QueryParam("actor")
                     String actor) {
         UUID id = uuid("task_uuid", taskUuid);
-        String who = actor == null || actor.isBlank() ? "api" : actor;
-        return tasks.cancelTask(id, reason, who);
+        return requireTask(id)
+                .chain(
+                        caller ->
+                                tasks.cancelTask(
+                                        id, caller.reasonWith(reason, actor), caller.actor()));
     }
 
     @PATCH
     @Path("/{task_uuid}/workflow_steps/{step_uuid}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.TASKS_OPERATE)
     @Tag(name = "steps")
     @Operation(
             operationId = "operateWorkflowStep",
@@ -250,7 +285,9 @@ public class TaskResource {
                             + "* `resolve_manually`: the step is `resolved_manually`; it"
                             + " satisfies its dependents.\n"
                             + "* `complete_manually`: the step is `complete` with the given"
-                            + " `result`, which is handed to its dependent steps.")
+                            + " `result`, which is handed to its dependent steps.\n\n"
+                            + "The actor recorded is the authenticated caller; an `actor` in the"
+                            + " body is only added to the recorded reason.")
     @RequestBody(
             required = true,
             content = @Content(schema = @Schema(implementation = StepActionRequest.class)))
@@ -260,8 +297,8 @@ public class TaskResource {
             description =
                     "The request is invalid. Codes: `invalid_uuid`, `malformed_json`,"
                             + " `invalid_request` (body is not an object), `invalid_step_action`"
-                            + " (every problem in `errors`: unknown action, missing actor or"
-                            + " reason, complete_manually without result).")
+                            + " (every problem in `errors`: unknown action, missing reason,"
+                            + " complete_manually without result).")
     @APIResponse(responseCode = "404", ref = ApiDocument.STEP_NOT_FOUND)
     @APIResponse(
             responseCode = "409",
@@ -279,11 +316,23 @@ public class TaskResource {
         UUID id = uuid("task_uuid", taskUuid);
         UUID step = uuid("step_uuid", stepUuid);
         StepActionRequest request = StepOperations.read(ApiException.parseJsonBody(body));
-        return steps.operate(id, step, request);
+        return requireTask(id)
+                .chain(
+                        caller ->
+                                steps.operate(
+                                        id,
+                                        step,
+                                        new StepActionRequest(
+                                                request.action(),
+                                                caller.actor(),
+                                                caller.reasonWith(
+                                                        request.reason(), request.actor()),
+                                                request.result())));
     }
 
     @GET
     @Path("/{task_uuid}/workflow_steps")
+    @RolesAllowed(Roles.TASKS_READ)
     @Tag(name = "steps")
     @Operation(operationId = "listWorkflowSteps", summary = "List the steps of a task")
     @APIResponse(responseCode = "200", description = "Every step of the task, in template order.")
@@ -295,6 +344,7 @@ public class TaskResource {
 
     @GET
     @Path("/{task_uuid}/workflow_steps/{step_uuid}")
+    @RolesAllowed(Roles.TASKS_READ)
     @Tag(name = "steps")
     @Operation(operationId = "getWorkflowStep", summary = "Read one step of a task")
     @APIResponse(responseCode = "200", description = "The step, with its attempt history.")
@@ -318,6 +368,7 @@ public class TaskResource {
 
     @GET
     @Path("/{task_uuid}/transitions")
+    @RolesAllowed(Roles.TASKS_READ)
     @Operation(
             operationId = "listTransitions",
             summary = "Audit trail of a task",
@@ -331,15 +382,22 @@ public class TaskResource {
         return requireTask(id).chain(() -> queries.listTransitions(pool, id));
     }
 
-    private Uni<Void> requireTask(UUID id) {
-        return queries.exists(pool, id)
-                .invoke(
-                        exists -> {
-                            if (!exists) {
-                                throw taskNotFound(id);
-                            }
-                        })
-                .replaceWithVoid();
+    /**
+     * The caller, once the task is known to exist in a namespace it may use; otherwise 404 {@code
+     * task_not_found} (a task of another namespace is not revealed).
+     */
+    private Uni<Caller> requireTask(UUID id) {
+        return callers.current()
+                .call(
+                        caller ->
+                                queries.findNamespace(pool, id)
+                                        .invoke(
+                                                namespace -> {
+                                                    if (namespace.isEmpty()
+                                                            || !caller.mayUse(namespace.get())) {
+                                                        throw taskNotFound(id);
+                                                    }
+                                                }));
     }
 
     private static ApiException taskNotFound(UUID id) {

@@ -5,8 +5,12 @@ import io.tasker.messages.api.Template;
 import io.tasker.messages.api.TemplateList;
 import io.tasker.messages.api.TemplateRegistration;
 import io.tasker.messages.api.TemplateSummary;
+import io.tasker.orchestrator.auth.Callers;
+import io.tasker.orchestrator.auth.Roles;
 import io.tasker.orchestrator.rest.ApiDocument;
+import io.tasker.orchestrator.rest.ApiException;
 import io.tasker.orchestrator.template.TemplateRepository.StoredTemplate;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -40,9 +44,11 @@ public class TemplateResource {
             "A task template (namespace, name, version, steps, ...), validated on registration.";
 
     private final TemplateService templates;
+    private final Callers callers;
 
-    public TemplateResource(TemplateService templates) {
+    public TemplateResource(TemplateService templates, Callers callers) {
         this.templates = templates;
+        this.callers = callers;
     }
 
     @POST
@@ -54,6 +60,7 @@ public class TemplateResource {
         "text/x-yaml",
         MediaType.TEXT_PLAIN
     })
+    @RolesAllowed(Roles.TEMPLATES_WRITE)
     @Operation(
             operationId = "registerTemplate",
             summary = "Register a template version",
@@ -64,7 +71,8 @@ public class TemplateResource {
                             + " for `application/json` and `text/plain`. Registering identical"
                             + " content again is a no-op (200, `created: false`); different"
                             + " content under an existing version is a conflict: versions are"
-                            + " immutable.")
+                            + " immutable. A caller limited to namespaces registers only in"
+                            + " those (403 `namespace_not_allowed`).")
     @RequestBody(
             required = true,
             content =
@@ -114,13 +122,18 @@ public class TemplateResource {
     public Uni<RestResponse<TemplateRegistration>> register(
             String body,
             @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
-        return templates
-                .register(body, TemplateDocuments.isYamlMediaType(contentType))
+        return callers.current()
+                .chain(
+                        caller ->
+                                templates.register(
+                                        body,
+                                        TemplateDocuments.isYamlMediaType(contentType),
+                                        caller::requireNamespace))
                 .map(
                         r -> {
                             StoredTemplate t = r.template();
                             TemplateRegistration view =
-                                    TemplateRegistration.of(detail(t), r.created());
+                                    new TemplateRegistration(detail(t), r.created());
                             if (r.created()) {
                                 return RestResponse.ResponseBuilder.<TemplateRegistration>created(
                                                 URI.create(
@@ -138,23 +151,41 @@ public class TemplateResource {
     }
 
     @GET
-    @Operation(operationId = "listTemplates", summary = "List registered template versions")
+    @RolesAllowed(Roles.TASKS_READ)
+    @Operation(
+            operationId = "listTemplates",
+            summary = "List registered template versions",
+            description = "A caller limited to namespaces sees only the templates of those.")
     @APIResponse(
             responseCode = "200",
             description = "Every registered version (summary fields, without the template body).")
     public Uni<TemplateList> list(
             @Parameter(description = "Only versions of this namespace.") @QueryParam("namespace")
                     String namespace) {
-        return templates
-                .list(namespace)
-                .map(
-                        list ->
-                                TemplateList.of(
-                                        list.stream().map(TemplateResource::summary).toList()));
+        return callers.current()
+                .chain(
+                        caller ->
+                                templates
+                                        .list(namespace)
+                                        .map(
+                                                list ->
+                                                        TemplateList.of(
+                                                                list.stream()
+                                                                        .filter(
+                                                                                t ->
+                                                                                        caller
+                                                                                                .mayUse(
+                                                                                                        t
+                                                                                                                .namespace()))
+                                                                        .map(
+                                                                                TemplateResource
+                                                                                        ::summary)
+                                                                        .toList())));
     }
 
     @GET
     @Path("/{namespace}/{name}/{version}")
+    @RolesAllowed(Roles.TASKS_READ)
     @Operation(operationId = "getTemplate", summary = "Read one template version")
     @APIResponse(
             responseCode = "200",
@@ -168,7 +199,18 @@ public class TemplateResource {
             @Parameter(description = "The template's name.") @PathParam("name") String name,
             @Parameter(description = "MAJOR.MINOR.PATCH", example = "1.0.0") @PathParam("version")
                     String version) {
-        return templates.get(namespace, name, version).map(TemplateResource::detail);
+        return callers.current()
+                .invoke(
+                        caller -> {
+                            if (!caller.mayUse(namespace)) {
+                                // A namespace the caller may not use is not revealed.
+                                throw ApiException.notFound(
+                                        "template_not_found",
+                                        "no template " + namespace + "/" + name + "@" + version);
+                            }
+                        })
+                .chain(() -> templates.get(namespace, name, version))
+                .map(TemplateResource::detail);
     }
 
     static TemplateSummary summary(StoredTemplate t) {
@@ -185,17 +227,6 @@ public class TemplateResource {
     }
 
     static Template detail(StoredTemplate t) {
-        TemplateSummary s = summary(t);
-        return new Template(
-                s.namedTaskUuid(),
-                s.namespace(),
-                s.name(),
-                s.version(),
-                s.description(),
-                s.identityStrategy(),
-                s.contentHash(),
-                s.createdAt(),
-                s.stepCount(),
-                t.configuration());
+        return new Template(summary(t), t.configuration());
     }
 }

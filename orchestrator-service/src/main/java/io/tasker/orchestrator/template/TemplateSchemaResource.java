@@ -1,6 +1,8 @@
 package io.tasker.orchestrator.template;
 
 import io.tasker.messages.JsonSupport;
+import io.tasker.orchestrator.auth.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -30,6 +32,7 @@ public class TemplateSchemaResource {
 
     @GET
     @Produces({SCHEMA_JSON, MediaType.APPLICATION_JSON})
+    @RolesAllowed({Roles.TASKS_READ, Roles.TEMPLATES_WRITE})
     @Operation(
             operationId = "getTemplateSchema",
             summary = "The template format as a JSON Schema",

@@ -55,9 +55,22 @@ public class TemplateService {
      * never on the event loop.
      */
     public Uni<Registration> register(String body, boolean yaml) {
+        return register(body, yaml, namespace -> {});
+    }
+
+    /**
+     * As {@link #register(String, boolean)}, with {@code namespaceCheck} called with the valid
+     * template's namespace before anything is stored (it throws to refuse the namespace).
+     */
+    public Uni<Registration> register(
+            String body, boolean yaml, java.util.function.Consumer<String> namespaceCheck) {
         return Uni.createFrom()
                 .item(() -> validated(checked(documents.parse(body, yaml))))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .invoke(
+                        valid ->
+                                namespaceCheck.accept(
+                                        valid.result().template().get("namespace").asText()))
                 .chain(valid -> store(valid.document(), valid.result().template()));
     }
 

@@ -78,7 +78,7 @@ class TaskViewsWireTest {
                 .then()
                 .statusCode(200);
 
-        assertSame(getOk("/v1/tasks/" + task), view(TaskQueries.TASK, Tuple.of(task)));
+        assertSame(getOk("/v1/tasks/" + task), view(TaskQueries.TASK, Tuple.of(task, 30.0, 30.0)));
         assertSame(
                 getOk("/v1/tasks/" + task + "/workflow_steps"),
                 "{\"workflow_steps\":" + view(TaskQueries.STEPS, Tuple.of(task, null)) + "}");

@@ -6,7 +6,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Step counts of a task and what they mean for it, as {@code tasker.task_execution_summary}
- * computes them. {@code completed_steps} counts complete and manually resolved steps.
+ * computes them. {@code completed_steps} counts complete and manually resolved steps; {@code
+ * waiting_for_workers} comes from the worker registry ({@code tasker.task_waiting_for_workers}).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record ExecutionSummary(
@@ -32,4 +33,10 @@ public record ExecutionSummary(
                         })
                 String executionStatus,
         @JsonProperty("health_status") @Schema(enumeration = {"healthy", "degraded", "blocked"})
-                String healthStatus) {}
+                String healthStatus,
+        @JsonProperty("waiting_for_workers")
+                @Schema(
+                        description =
+                                "True while steps wait to be run and no live worker has served the"
+                                        + " task's namespace for tasker.workers.waiting-after.")
+                boolean waitingForWorkers) {}

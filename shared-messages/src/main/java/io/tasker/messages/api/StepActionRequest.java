@@ -7,15 +7,22 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The body of {@code PATCH /v1/tasks/{task_uuid}/workflow_steps/{step_uuid}}: an operator's action
- * with who takes it and why. {@code result} is required with complete_manually (any JSON, handed to
- * the dependent steps; a JSON null is a result too) and left out otherwise. The server also accepts
- * {@code resolved_by} in place of {@code actor}.
+ * and why it is taken. {@code result} is required with complete_manually (any JSON, handed to the
+ * dependent steps; a JSON null is a result too) and left out otherwise. Who takes the action is the
+ * authenticated caller; an {@code actor} (or {@code resolved_by}) in the body is optional and only
+ * recorded in the reason, never as who (docs/decisions/014-actor-and-namespace-scopes.md).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@Schema(requiredProperties = {"action", "actor", "reason"})
+@Schema(requiredProperties = {"action", "reason"})
 public record StepActionRequest(
         @JsonProperty("action") StepAction action,
-        @JsonProperty("actor") String actor,
+        @JsonProperty("actor")
+                @Schema(
+                        description =
+                                "Optional: on whose behalf the caller acts. Recorded in the"
+                                        + " reason; the actor of the transition is the"
+                                        + " authenticated caller.")
+                String actor,
         @JsonProperty("reason") String reason,
         @JsonProperty("result")
                 @Schema(

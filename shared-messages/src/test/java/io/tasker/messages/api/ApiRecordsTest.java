@@ -42,11 +42,15 @@ class ApiRecordsTest {
                 Arguments.of("dlq-list.json", DlqList.class),
                 Arguments.of("dlq-entry.json", DlqEntry.class),
                 Arguments.of("queue-list.json", QueueList.class),
+                Arguments.of("worker-list.json", WorkerList.class),
                 Arguments.of("problem.json", Problem.class),
                 Arguments.of("problem-with-errors.json", Problem.class),
                 Arguments.of("create-task-request.json", CreateTaskRequest.class),
                 Arguments.of("step-action-request.json", StepActionRequest.class),
-                Arguments.of("dlq-resolution-request.json", DlqResolutionRequest.class));
+                Arguments.of("dlq-resolution-request.json", DlqResolutionRequest.class),
+                Arguments.of("created-api-key.json", CreatedApiKey.class),
+                Arguments.of("api-key-list.json", ApiKeyList.class),
+                Arguments.of("create-api-key-request.json", CreateApiKeyRequest.class));
     }
 
     @ParameterizedTest(name = "{0}")
