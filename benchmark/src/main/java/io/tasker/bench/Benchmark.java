@@ -1,5 +1,6 @@
 package io.tasker.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tasker.client.TaskerApiException;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -175,17 +177,17 @@ public final class Benchmark {
                         "ratio_to_raw_pgmq",
                         round(m.get("steps_per_second").asDouble() / raw.get(w)));
                 throughput.add(m);
-                rows.add(
-                        List.of(
-                                String.valueOf(w),
-                                steps + "-step",
-                                fmt(m.get("tasks_per_second").asDouble()),
-                                fmt(m.get("steps_per_second").asDouble()),
-                                pct(m.get("ratio_to_raw_pgmq").asDouble()),
-                                fmt(m.get("commits_per_step").asDouble()),
-                                fmt(m.get("orchestrator_cpu_cores").asDouble()),
-                                fmt(m.get("workers_cpu_cores").asDouble()),
-                                fmt(m.get("postgres_cpu_cores").asDouble())));
+                List<String> row = new ArrayList<>(List.of(String.valueOf(w), steps + "-step"));
+                row.addAll(fmt(m, "tasks_per_second", "steps_per_second"));
+                row.add(pct(m.get("ratio_to_raw_pgmq").asDouble()));
+                row.addAll(
+                        fmt(
+                                m,
+                                "commits_per_step",
+                                "orchestrator_cpu_cores",
+                                "workers_cpu_cores",
+                                "postgres_cpu_cores"));
+                rows.add(row);
             }
         }
         table(
@@ -215,13 +217,16 @@ public final class Benchmark {
             }
             ObjectNode m = medianRun(runs, "steps_per_second");
             batching.set(perBatch ? "per_batch" : "per_notice", m);
-            batchRows.add(
-                    List.of(
-                            perBatch ? "per batch (default)" : "per notice",
-                            fmt(m.get("steps_per_second").asDouble()),
-                            fmt(m.get("commits_per_step").asDouble()),
-                            fmt(m.get("orchestrator_cpu_cores").asDouble()),
-                            fmt(m.get("postgres_cpu_cores").asDouble())));
+            List<String> row =
+                    new ArrayList<>(List.of(perBatch ? "per batch (default)" : "per notice"));
+            row.addAll(
+                    fmt(
+                            m,
+                            "steps_per_second",
+                            "commits_per_step",
+                            "orchestrator_cpu_cores",
+                            "postgres_cpu_cores"));
+            batchRows.add(row);
         }
         table(
                 List.of(
@@ -1075,26 +1080,24 @@ public final class Benchmark {
         versions.put("quarkus", "3.37.1");
         report.put("started_at", Instant.now().toString());
 
-        markdown.append("# Benchmark results\n\n")
-                .append("- machine: ")
-                .append(machine.get("cores").asInt())
-                .append(" cores (")
-                .append(machine.get("cpu").asText())
-                .append("), ")
-                .append(machine.get("memory_gb").asText())
-                .append(" GB, ")
-                .append(machine.get("os").asText())
-                .append(", ")
-                .append(machine.get("java").asText())
-                .append(", PostgreSQL ")
-                .append(machine.get("postgresql").asText())
-                .append("\n- mode: ")
-                .append(settings.get("mode").asText())
-                .append(", ")
-                .append(repeats)
-                .append(" repeat(s), medians reported; ")
-                .append(settings.get("services").asText())
-                .append("\n- versions: tasker 0.1.0-SNAPSHOT, Quarkus 3.37.1\n");
+        markdown.append(
+                """
+                # Benchmark results
+
+                - machine: %s cores (%s), %s GB, %s, %s, PostgreSQL %s
+                - mode: %s, %s repeat(s), medians reported; %s
+                - versions: tasker 0.1.0-SNAPSHOT, Quarkus 3.37.1
+                """
+                        .formatted(
+                                machine.get("cores").asInt(),
+                                machine.get("cpu").asText(),
+                                machine.get("memory_gb").asText(),
+                                machine.get("os").asText(),
+                                machine.get("java").asText(),
+                                machine.get("postgresql").asText(),
+                                settings.get("mode").asText(),
+                                repeats,
+                                settings.get("services").asText()));
         System.out.print(markdown);
     }
 
@@ -1174,6 +1177,11 @@ public final class Benchmark {
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.2f", v);
+    }
+
+    /** The numbers {@code fields} of {@code run}, formatted as table cells. */
+    private static List<String> fmt(JsonNode run, String... fields) {
+        return Arrays.stream(fields).map(f -> fmt(run.get(f).asDouble())).toList();
     }
 
     private static String pct(double v) {

@@ -11,15 +11,13 @@ import io.tasker.messages.api.CreateTaskRequest;
 import io.tasker.messages.api.Step;
 import io.tasker.messages.api.Task;
 import io.tasker.messages.api.TemplateRegistration;
-import io.tasker.testsupport.ServiceProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cancelling a running task through the API, with a real orchestrator and a real worker. */
 class CancellationE2ETest {
@@ -39,27 +37,15 @@ class CancellationE2ETest {
                 depends_on: [slow]
             """;
 
-    private static Cluster cluster;
-    private static ServiceProcess orchestrator;
-    private static ServiceProcess worker;
-
-    @BeforeAll
-    static void start() {
-        cluster = new Cluster("cancellation");
-        orchestrator = cluster.startOrchestrator(Map.of());
-        worker = cluster.startWorker("examples", Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final RunningCluster RUN =
+            new RunningCluster("cancellation", Map.of(), "examples", Map.of());
 
     @Test
     void cancelling_a_running_task_cancels_its_steps_and_discards_the_late_result()
             throws Exception {
-        TaskerClient api = cluster.api(orchestrator);
-        TemplateRegistration registered = cluster.register(orchestrator, TEMPLATE);
+        TaskerClient api = RUN.api();
+        TemplateRegistration registered = RUN.register(TEMPLATE);
         assertThat(registered.template().summary().name()).isEqualTo("cancel_me");
         UUID id =
                 api.createTask(CreateTaskRequest.of("examples", "cancel_me", JsonSupport.object()))
@@ -76,7 +62,7 @@ class CancellationE2ETest {
 
         // The cancel closed the running attempt itself.
         assertThat(
-                        cluster.count(
+                        RUN.count(
                                 "SELECT count(*) FROM tasker.workflow_step_attempts"
                                         + " WHERE workflow_step_uuid = ?::uuid AND outcome = 'cancelled'"
                                         + " AND finished_at IS NOT NULL",
@@ -100,12 +86,12 @@ class CancellationE2ETest {
         assertThat(after.status()).isEqualTo(StepState.CANCELLED);
         assertThat(after.attempts()).isZero();
         assertThat(
-                        cluster.count(
+                        RUN.count(
                                 "SELECT count(*) FROM pgmq.q_worker_examples_queue WHERE message->>'task_uuid' = ?",
                                 id.toString()))
                 .isZero();
         // The worker did finish the attempt and its report was discarded, not stored.
-        assertThat(discardLogged(slowUuid)).as("worker log " + worker).isTrue();
+        assertThat(discardLogged(slowUuid)).as("worker log " + RUN.worker()).isTrue();
     }
 
     // --- helpers ------------------------------------------------------------------------------
@@ -115,7 +101,7 @@ class CancellationE2ETest {
     }
 
     private static boolean discardLogged(String stepUuid) throws IOException {
-        return Files.readAllLines(worker.logFile()).stream()
+        return Files.readAllLines(RUN.worker().logFile()).stream()
                 .anyMatch(
                         line ->
                                 line.contains("step_uuid=" + stepUuid)

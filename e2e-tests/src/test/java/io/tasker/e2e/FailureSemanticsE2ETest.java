@@ -17,33 +17,21 @@ import io.tasker.messages.api.DlqResolutionRequest;
 import io.tasker.messages.api.DlqResolutionStatus;
 import io.tasker.messages.api.Step;
 import io.tasker.messages.api.Task;
-import io.tasker.testsupport.ServiceProcess;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Retries, timeouts, poison messages, operator actions and the staleness sweep, end to end. */
 class FailureSemanticsE2ETest {
 
-    private static Cluster cluster;
-    private static ServiceProcess orchestrator;
-
-    @BeforeAll
-    static void start() {
-        cluster = new Cluster("failures");
-        orchestrator = cluster.startOrchestrator(Map.of("TASKER_STALENESS_INTERVAL", "1s"));
-        cluster.startWorker("examples", Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final RunningCluster RUN =
+            new RunningCluster(
+                    "failures", Map.of("TASKER_STALENESS_INTERVAL", "1s"), "examples", Map.of());
 
     @Test
     void exhausted_retries_fail_the_step_and_task_while_the_independent_branch_completes() {
@@ -92,7 +80,7 @@ class FailureSemanticsE2ETest {
         assertThat(limited.attempts()).isEqualTo(2);
         double gap =
                 Double.parseDouble(
-                        cluster.strings(
+                        RUN.strings(
                                         """
                                         SELECT extract(epoch FROM (max(created_at) FILTER (WHERE to_state = 'in_progress')
                                                                  - min(created_at) FILTER (WHERE to_state = 'waiting_for_retry')))::text
@@ -129,9 +117,9 @@ class FailureSemanticsE2ETest {
     @Test
     void poison_messages_are_archived_with_a_reason_and_the_consumer_keeps_going() {
         String bogusStep = UUID.randomUUID().toString();
-        cluster.strings(
+        RUN.strings(
                 "SELECT pgmq.send('worker_examples_queue', '{\"garbage\": true}'::jsonb)::text");
-        cluster.strings(
+        RUN.strings(
                 "SELECT pgmq.send('worker_examples_queue', jsonb_build_object('step_uuid', ?::text))::text",
                 bogusStep);
         Task task =
@@ -141,17 +129,17 @@ class FailureSemanticsE2ETest {
                 .atMost(Duration.ofSeconds(30))
                 .until(
                         () ->
-                                cluster.count(
+                                RUN.count(
                                                 "SELECT count(*) FROM tasker.archived_message_reasons"
                                                         + " WHERE queue_name = 'worker_examples_queue'")
                                         >= 2);
         assertThat(
-                        cluster.strings(
+                        RUN.strings(
                                 "SELECT reason FROM tasker.archived_message_reasons ORDER BY msg_id"))
                 .anyMatch(r -> r.contains("no valid step_uuid"))
                 .anyMatch(r -> r.contains("unknown step " + bogusStep));
         assertThat(
-                        cluster.count(
+                        RUN.count(
                                 "SELECT count(*) FROM pgmq.a_worker_examples_queue WHERE message->>'garbage' IS NOT NULL"))
                 .isEqualTo(1);
     }
@@ -179,7 +167,7 @@ class FailureSemanticsE2ETest {
         assertThat(step(done, "doomed").status()).isEqualTo(StepState.COMPLETE);
         assertThat(step(done, "after").results().asInt()).isEqualTo(49);
         assertThat(
-                        cluster.strings(
+                        RUN.strings(
                                 "SELECT metadata->>'actor' || '|' || (metadata->>'reason') FROM tasker.workflow_step_transitions"
                                         + " WHERE workflow_step_uuid = ?::uuid AND reason = 'complete_manually'",
                                 step(done, "doomed").workflowStepUuid().toString()))
@@ -248,7 +236,11 @@ class FailureSemanticsE2ETest {
         HttpResponse<String> bad =
                 Cluster.raw(
                         "PATCH",
-                        orchestrator.baseUrl() + "/v1/tasks/" + id + "/workflow_steps/" + doomed,
+                        RUN.orchestrator().baseUrl()
+                                + "/v1/tasks/"
+                                + id
+                                + "/workflow_steps/"
+                                + doomed,
                         "application/json",
                         "{\"action\": \"explode\", \"actor\": \"ops\", \"reason\": \"x\"}");
         assertThat(bad.statusCode()).isEqualTo(400);
@@ -265,10 +257,8 @@ class FailureSemanticsE2ETest {
                 steps:
                   - { name: never_claimed, handler: examples.noop }
                 """);
-        UUID id =
-                cluster.createTask(
-                        orchestrator, Cluster.request("nobody_serves", "forgotten", "{}"));
-        cluster.strings(
+        UUID id = RUN.createTask(Cluster.request("nobody_serves", "forgotten", "{}"));
+        RUN.strings(
                 "UPDATE tasker.tasks SET created_at = now() - interval '10 minutes' WHERE task_uuid = ?::uuid RETURNING 'x'",
                 id.toString());
         Task task = awaitStatus(id, TaskState.ERROR);
@@ -299,19 +289,19 @@ class FailureSemanticsE2ETest {
     // --- helpers ------------------------------------------------------------------------------
 
     private static TaskerClient api() {
-        return cluster.api(orchestrator);
+        return RUN.api();
     }
 
     private static void register(String yaml) {
-        cluster.register(orchestrator, yaml);
+        RUN.register(yaml);
     }
 
     private static UUID create(String name, String context) {
-        return cluster.createTask(orchestrator, Cluster.request("examples", name, context));
+        return RUN.createTask(Cluster.request("examples", name, context));
     }
 
     private static Task awaitStatus(UUID id, TaskState status) {
-        return cluster.awaitTaskStatus(orchestrator, id, status);
+        return RUN.awaitTaskStatus(id, status);
     }
 
     private static Step step(Task task, String name) {
@@ -323,13 +313,13 @@ class FailureSemanticsE2ETest {
     }
 
     private static List<String> stepReasons(Task task, String name) {
-        return cluster.strings(
+        return RUN.strings(
                 "SELECT reason FROM tasker.workflow_step_transitions WHERE workflow_step_uuid = ?::uuid ORDER BY sort_key",
                 step(task, name).workflowStepUuid().toString());
     }
 
     private static List<String> taskReasons(UUID id) {
-        return cluster.strings(
+        return RUN.strings(
                 "SELECT reason FROM tasker.task_transitions WHERE task_uuid = ?::uuid ORDER BY sort_key",
                 id.toString());
     }

@@ -6,57 +6,41 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tasker.messages.JsonSupport;
 import io.tasker.messages.api.CreateTaskRequest;
-import io.tasker.testsupport.ServiceProcess;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * TASKER_LOG_JSON=true switches both services to JSON lines that carry the task's ids as fields.
  */
 class JsonLogsE2ETest {
 
-    private static Cluster cluster;
-    private static ServiceProcess orchestrator;
-    private static ServiceProcess worker;
-
-    @BeforeAll
-    static void start() {
-        cluster = new Cluster("json_logs");
-        orchestrator = cluster.startOrchestrator(Map.of("TASKER_LOG_JSON", "true"));
-        worker = cluster.startWorker("examples", Map.of("TASKER_LOG_JSON", "true"));
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final RunningCluster RUN =
+            new RunningCluster(
+                    "json_logs",
+                    Map.of("TASKER_LOG_JSON", "true"),
+                    "examples",
+                    Map.of("TASKER_LOG_JSON", "true"));
 
     @Test
     void log_lines_are_json_with_task_step_and_correlation_ids() throws Exception {
         String correlation = "0191a3f0-1111-7000-8000-00000000abcd";
         CreateTaskRequest request =
-                new CreateTaskRequest(
+                RunningCluster.request(
                         "examples",
                         "diamond_workflow",
                         null,
-                        JsonSupport.parse("{\"even_number\": 4}"),
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
+                        "{\"even_number\": 4}",
                         UUID.fromString(correlation));
-        String task = cluster.api(orchestrator).createTask(request).taskUuid().toString();
+        String task = RUN.api().createTask(request).taskUuid().toString();
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> orchestrator.log().contains("\"task_uuid\":\"" + task + "\""));
+                .until(() -> RUN.orchestrator().log().contains("\"task_uuid\":\"" + task + "\""));
 
         JsonNode line = null;
-        for (String l : orchestrator.log().split("\n")) {
+        for (String l : RUN.orchestrator().log().split("\n")) {
             if (l.startsWith("{")) {
                 JsonNode parsed = JsonSupport.parse(l);
                 assertThat(parsed.has("message")).isTrue();
@@ -65,9 +49,9 @@ class JsonLogsE2ETest {
                 }
             }
         }
-        assertThat(line).as(orchestrator.log()).isNotNull();
+        assertThat(line).as(RUN.orchestrator().log()).isNotNull();
         assertThat(line.get("mdc").get("correlation_id").asText()).isEqualTo(correlation);
         assertThat(line.get("message").asText()).contains("created from examples/diamond_workflow");
-        assertThat(worker.log().lines().filter(l -> l.startsWith("{")).count()).isPositive();
+        assertThat(RUN.worker().log().lines().filter(l -> l.startsWith("{")).count()).isPositive();
     }
 }

@@ -1,12 +1,11 @@
 package io.tasker.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tasker.messages.JsonSupport;
 import io.tasker.messages.StepState;
 import io.tasker.messages.TaskState;
-import io.tasker.messages.api.CreateTaskRequest;
 import io.tasker.messages.api.Step;
 import io.tasker.messages.api.StepTransition;
 import io.tasker.messages.api.Task;
@@ -18,82 +17,82 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The reference workflows of the spec, run by a real orchestrator and a real worker. */
 class ReferenceWorkflowsE2ETest {
 
     private static final BigInteger N = BigInteger.valueOf(6);
-    private static Cluster cluster;
-    private static ServiceProcess orchestrator;
-    private static ServiceProcess worker;
 
-    @BeforeAll
-    static void start() {
-        cluster = new Cluster("reference");
-        orchestrator =
-                cluster.startOrchestrator(Map.of("TASKER_METRICS_QUEUE_REFRESH_INTERVAL", "1s"));
-        worker = cluster.startWorker("examples,fulfillment", Map.of());
+    @RegisterExtension
+    static final RunningCluster RUN =
+            new RunningCluster(
+                    "reference",
+                    Map.of("TASKER_METRICS_QUEUE_REFRESH_INTERVAL", "1s"),
+                    "examples,fulfillment",
+                    Map.of());
+
+    /**
+     * The square-product workflows: each step squares what its parents give (a join multiplies them
+     * first), so each result is a power of the even number 6.
+     */
+    static Stream<Arguments> squareProductWorkflows() {
+        return Stream.of(
+                arguments("linear_workflow", Map.of("s1", 2, "s2", 4, "s3", 8, "s4", 16), 4),
+                arguments(
+                        "diamond_workflow",
+                        Map.of("start", 2, "left", 4, "right", 4, "end", 16),
+                        4),
+                arguments(
+                        "tree_workflow",
+                        Map.of(
+                                "root",
+                                2,
+                                "branch_left",
+                                4,
+                                "branch_right",
+                                4,
+                                "leaf_d",
+                                8,
+                                "leaf_g",
+                                8,
+                                "final",
+                                64),
+                        8),
+                arguments(
+                        "mixed_dag_workflow",
+                        Map.of(
+                                "init",
+                                2,
+                                "left",
+                                4,
+                                "right",
+                                4,
+                                "validate",
+                                16,
+                                "transform",
+                                8,
+                                "analyze",
+                                8,
+                                "finalize",
+                                64),
+                        7));
     }
 
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
-
-    @Test
-    void linear_workflow_squares_four_times() {
-        Task task = runToCompletion("linear_workflow");
-        Map<String, BigInteger> r = results(task);
-        assertThat(r)
-                .containsEntry("s1", N.pow(2))
-                .containsEntry("s2", N.pow(4))
-                .containsEntry("s3", N.pow(8))
-                .containsEntry("s4", new BigInteger("2821109907456"));
-        assertAuditTrail(task, 4);
-    }
-
-    @Test
-    void diamond_workflow_joins_both_branches() {
-        Task task = runToCompletion("diamond_workflow");
-        Map<String, BigInteger> r = results(task);
-        assertThat(r)
-                .containsEntry("start", N.pow(2))
-                .containsEntry("left", N.pow(4))
-                .containsEntry("right", N.pow(4))
-                .containsEntry("end", new BigInteger("2821109907456"));
-        assertAuditTrail(task, 4);
-    }
-
-    @Test
-    void tree_workflow_reaches_six_to_the_sixty_fourth() {
-        Task task = runToCompletion("tree_workflow");
-        Map<String, BigInteger> r = results(task);
-        assertThat(r)
-                .containsEntry("root", N.pow(2))
-                .containsEntry("branch_left", N.pow(4))
-                .containsEntry("branch_right", N.pow(4))
-                .containsEntry("leaf_d", N.pow(8))
-                .containsEntry("leaf_g", N.pow(8))
-                .containsEntry("final", N.pow(64));
-        assertAuditTrail(task, 8);
-    }
-
-    @Test
-    void mixed_dag_workflow_reaches_six_to_the_sixty_fourth() {
-        Task task = runToCompletion("mixed_dag_workflow");
-        Map<String, BigInteger> r = results(task);
-        assertThat(r)
-                .containsEntry("init", N.pow(2))
-                .containsEntry("left", N.pow(4))
-                .containsEntry("right", N.pow(4))
-                .containsEntry("validate", N.pow(16))
-                .containsEntry("transform", N.pow(8))
-                .containsEntry("analyze", N.pow(8))
-                .containsEntry("finalize", N.pow(64));
-        assertAuditTrail(task, 7);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("squareProductWorkflows")
+    void square_product_workflow_reaches_its_powers_of_six(
+            String template, Map<String, Integer> powers, int steps) {
+        Task task = runToCompletion(template);
+        Map<String, BigInteger> expected = new HashMap<>();
+        powers.forEach((step, power) -> expected.put(step, N.pow(power)));
+        assertThat(results(task)).containsAllEntriesOf(expected);
+        assertAuditTrail(task, steps);
     }
 
     @Test
@@ -142,7 +141,7 @@ class ReferenceWorkflowsE2ETest {
         assertThat(wobble.attemptHistory()).hasSize(3);
         // Each retry waited at least the fixed 1 s backoff (pgmq delays are whole seconds).
         List<String> gaps =
-                cluster.strings(
+                RUN.strings(
                         """
                         SELECT extract(epoch FROM (next.created_at - fail.created_at))::text
                           FROM tasker.workflow_step_transitions fail
@@ -221,7 +220,7 @@ class ReferenceWorkflowsE2ETest {
     void both_services_expose_tasker_metrics_for_the_work_done() {
         // A different input: the same context again would be a duplicate under the strict identity.
         awaitComplete(create("examples", "linear_workflow", null, "{\"even_number\": 10}"));
-        assertThat(orchestrator.metrics())
+        assertThat(RUN.orchestrator().metrics())
                 .containsPattern(
                         "tasker_step_results_processed_total\\{[^}]*action=\"completed\"[^}]*namespace=\"examples\"[^}]*\\} [1-9]")
                 .contains("tasker_result_processing_seconds_count{namespace=\"examples\"")
@@ -235,7 +234,7 @@ class ReferenceWorkflowsE2ETest {
                 .containsPattern("tasker_queue_depth\\{queue=\"worker_examples_queue\"\\} ")
                 .containsPattern(
                         "tasker_queue_oldest_message_age_seconds\\{queue=\"orchestration_step_results\"\\} ");
-        assertThat(worker.metrics())
+        assertThat(RUN.worker().metrics())
                 .containsPattern(
                         "tasker_handler_invocations_total\\{handler=\"examples.square_product\"[^}]*\\} [1-9]")
                 .containsPattern(
@@ -247,17 +246,17 @@ class ReferenceWorkflowsE2ETest {
 
     @Test
     void the_worker_serves_health_and_metrics_but_no_api_description() {
-        assertThat(Cluster.status(worker.managementUrl() + "/q/health/ready")).isEqualTo(200);
-        assertThat(Cluster.status(worker.managementUrl() + "/q/health/live")).isEqualTo(200);
-        assertThat(worker.metrics()).contains("jvm_memory_used_bytes");
-        assertThat(Cluster.status(worker.baseUrl() + "/q/openapi")).isEqualTo(404);
-        assertThat(Cluster.status(worker.managementUrl() + "/q/openapi")).isEqualTo(404);
-        assertThat(Cluster.status(orchestrator.baseUrl() + "/q/openapi")).isEqualTo(200);
+        assertThat(Cluster.status(RUN.worker().managementUrl() + "/q/health/ready")).isEqualTo(200);
+        assertThat(Cluster.status(RUN.worker().managementUrl() + "/q/health/live")).isEqualTo(200);
+        assertThat(RUN.worker().metrics()).contains("jvm_memory_used_bytes");
+        assertThat(Cluster.status(RUN.worker().baseUrl() + "/q/openapi")).isEqualTo(404);
+        assertThat(Cluster.status(RUN.worker().managementUrl() + "/q/openapi")).isEqualTo(404);
+        assertThat(Cluster.status(RUN.orchestrator().baseUrl() + "/q/openapi")).isEqualTo(200);
     }
 
     @Test
     void health_and_metrics_are_served_on_the_management_port_only_and_without_credentials() {
-        for (ServiceProcess service : List.of(orchestrator, worker)) {
+        for (ServiceProcess service : List.of(RUN.orchestrator(), RUN.worker())) {
             assertThat(service.managementPort()).isNotEqualTo(service.port());
             for (String path : List.of("/q/health", "/q/health/ready", "/q/health/live")) {
                 assertThat(Cluster.status(service.managementUrl() + path))
@@ -275,7 +274,8 @@ class ReferenceWorkflowsE2ETest {
                     .isEqualTo(404);
         }
         // The API's own description stays with the API.
-        assertThat(Cluster.status(orchestrator.managementUrl() + "/q/openapi")).isEqualTo(404);
+        assertThat(Cluster.status(RUN.orchestrator().managementUrl() + "/q/openapi"))
+                .isEqualTo(404);
     }
 
     // --- helpers ------------------------------------------------------------------------------
@@ -285,24 +285,11 @@ class ReferenceWorkflowsE2ETest {
     }
 
     private static void register(String yaml) {
-        cluster.register(orchestrator, yaml);
+        RUN.register(yaml);
     }
 
     static UUID create(String namespace, String name, String version, String context) {
-        return cluster.createTask(
-                orchestrator,
-                new CreateTaskRequest(
-                        namespace,
-                        name,
-                        version,
-                        JsonSupport.parse(context),
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null));
+        return RUN.createTask(RunningCluster.request(namespace, name, version, context, null));
     }
 
     private static Task awaitComplete(UUID id) {
@@ -310,7 +297,7 @@ class ReferenceWorkflowsE2ETest {
     }
 
     private static Task awaitStatus(UUID id, TaskState status) {
-        return cluster.awaitTaskStatus(orchestrator, id, status);
+        return RUN.awaitTaskStatus(id, status);
     }
 
     private static Map<String, BigInteger> results(Task task) {
@@ -328,7 +315,7 @@ class ReferenceWorkflowsE2ETest {
     }
 
     private static void assertAuditTrail(Task task, int steps) {
-        Transitions trail = cluster.api(orchestrator).transitions(task.taskUuid());
+        Transitions trail = RUN.api().transitions(task.taskUuid());
         assertThat(trail.taskTransitions())
                 .extracting(t -> t.toState().wire())
                 .containsExactly(

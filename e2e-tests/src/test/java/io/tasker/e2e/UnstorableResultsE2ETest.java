@@ -8,13 +8,11 @@ import io.tasker.messages.api.Attempt;
 import io.tasker.messages.api.AttemptOutcome;
 import io.tasker.messages.api.Step;
 import io.tasker.messages.api.Task;
-import io.tasker.testsupport.ServiceProcess;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Handler outcomes the database cannot store fail their step permanently with the real reason, at
@@ -24,28 +22,19 @@ class UnstorableResultsE2ETest {
 
     private static final int RESULT_LIMIT = 4096;
 
-    private static Cluster cluster;
-    private static ServiceProcess orchestrator;
-
-    @BeforeAll
-    static void start() {
-        cluster = new Cluster("unstorable");
-        orchestrator = cluster.startOrchestrator(Map.of());
-        cluster.startWorker(
-                "examples", Map.of("TASKER_WORKER_MAX_RESULT_BYTES", String.valueOf(RESULT_LIMIT)));
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final RunningCluster RUN =
+            new RunningCluster(
+                    "unstorable",
+                    Map.of(),
+                    "examples",
+                    Map.of("TASKER_WORKER_MAX_RESULT_BYTES", String.valueOf(RESULT_LIMIT)));
 
     @Test
     void unstorable_results_fail_the_task_promptly_with_the_real_reason() {
         // Every step's lease is 60 s + grace: a report failing until its lease expired could not
         // finish the task within the wait below.
-        cluster.register(
-                orchestrator,
+        RUN.register(
                 """
                 namespace: examples
                 name: unstorable
@@ -77,11 +66,9 @@ class UnstorableResultsE2ETest {
                     config: { kind: oversized_result, bytes: 4095 }
                     timeout_seconds: 60
                 """);
-        UUID id = cluster.createTask(orchestrator, Cluster.request("examples", "unstorable", "{}"));
+        UUID id = RUN.createTask(Cluster.request("examples", "unstorable", "{}"));
 
-        Task task =
-                cluster.api(orchestrator)
-                        .awaitTask(id, Duration.ofSeconds(30), Duration.ofMillis(200));
+        Task task = RUN.api().awaitTask(id, Duration.ofSeconds(30), Duration.ofMillis(200));
         assertThat(task.status()).isEqualTo(TaskState.ERROR);
 
         assertThat(Cluster.step(task, "fine").status()).isEqualTo(StepState.COMPLETE);

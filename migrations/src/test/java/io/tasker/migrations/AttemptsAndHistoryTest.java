@@ -5,16 +5,19 @@ import static io.tasker.migrations.Sql.queryOne;
 import static io.tasker.migrations.Sql.sqlStateOf;
 import static io.tasker.migrations.Sql.update;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import io.tasker.testsupport.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Attempts left open by whoever settles a step other than its worker are closed with the reason,
@@ -23,7 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class AttemptsAndHistoryTest {
 
-    private static final String QUEUE = "worker_hist_queue";
     private static final String PAIR =
             """
             {"steps": [
@@ -36,30 +38,52 @@ class AttemptsAndHistoryTest {
     private static final String HISTORY = "transition_history_immutable";
     private static final String TASK_DELETE = "task_delete_refused";
 
+    @RegisterExtension
+    static final MigratedSchema HISTORY_DB = new MigratedSchema("history", "hist", "pair", PAIR);
+
     private static Connection db;
-    private static UUID pair;
 
     @BeforeAll
-    static void setUp() throws SQLException {
-        db = TestDatabase.freshMigrated("history").connect();
-        Workflows.namespace(db, "hist");
-        pair = Workflows.template(db, "hist", "pair", PAIR);
-    }
-
-    @AfterAll
-    static void tearDown() throws SQLException {
-        db.close();
+    static void setUp() {
+        db = HISTORY_DB.admin();
     }
 
     // --- attempts ------------------------------------------------------------------------------
 
-    @Test
-    void cancelling_a_task_closes_its_running_attempt_as_cancelled() throws SQLException {
+    /** An action that settles the running step {@code first} of a task; its answer. */
+    @FunctionalInterface
+    interface Settle {
+        String on(UUID task) throws SQLException;
+    }
+
+    static Stream<Arguments> settlements() {
+        return Stream.of(
+                arguments(
+                        "cancelling the task",
+                        (Settle)
+                                task ->
+                                        queryOne(
+                                                db,
+                                                "SELECT tasker.cancel_task(?, 'why', 'ops')",
+                                                String.class,
+                                                task),
+                        "cancelled",
+                        "cancelled"),
+                arguments(
+                        "resolving the step",
+                        (Settle) task -> operate(task, "first", "resolve_manually"),
+                        "resolved_manually",
+                        "resolved_manually"));
+    }
+
+    @ParameterizedTest(name = "{0} closes the attempt as {3}")
+    @MethodSource("settlements")
+    void settling_a_running_step_closes_its_attempt_with_the_reason(
+            String how, Settle settle, String answer, String outcome) throws SQLException {
         UUID task = createTask();
         claim(task, "first");
-        assertThat(queryOne(db, "SELECT tasker.cancel_task(?, 'why', 'ops')", String.class, task))
-                .isEqualTo("cancelled");
-        assertThat(attempts(task, "first")).containsExactly("cancelled");
+        assertThat(settle.on(task)).isEqualTo(answer);
+        assertThat(attempts(task, "first")).containsExactly(outcome);
         assertThat(openAttempts(task)).isZero();
     }
 
@@ -75,15 +99,6 @@ class AttemptsAndHistoryTest {
                 .isPositive();
         assertThat(taskState(task)).isEqualTo("error");
         assertThat(attempts(task, "first")).containsExactly("task_stale");
-        assertThat(openAttempts(task)).isZero();
-    }
-
-    @Test
-    void resolving_a_running_step_closes_its_attempt_as_resolved_manually() throws SQLException {
-        UUID task = createTask();
-        claim(task, "first");
-        assertThat(operate(task, "first", "resolve_manually")).isEqualTo("resolved_manually");
-        assertThat(attempts(task, "first")).containsExactly("resolved_manually");
         assertThat(openAttempts(task)).isZero();
     }
 
@@ -229,29 +244,25 @@ class AttemptsAndHistoryTest {
     // --- helpers -------------------------------------------------------------------------------
 
     private static void assertRefused(String error, String sql, Object... args) {
-        assertThatThrownBy(() -> update(db, sql, args))
-                .isInstanceOf(SQLException.class)
-                .hasMessageContaining(error)
-                .extracting(e -> ((SQLException) e).getSQLState())
-                .isEqualTo(IMMUTABLE);
+        sqlStateOf(() -> update(db, sql, args), error).isEqualTo(IMMUTABLE);
     }
 
     private static UUID createTask() throws SQLException {
-        return Workflows.createTask(db, pair);
+        return HISTORY_DB.createTask();
     }
 
     private static UUID step(UUID task, String name) throws SQLException {
-        return Workflows.step(db, task, name);
+        return HISTORY_DB.step(task, name);
     }
 
     private static String claim(UUID task, String name) throws SQLException {
-        String claim = Workflows.claim(db, step(task, name), "w1", QUEUE);
+        String claim = Workflows.claim(db, step(task, name), "w1", HISTORY_DB.queue());
         assertThat(claim).contains("\"status\": \"claimed\"");
         return claim;
     }
 
     private static void runStep(UUID task, String name) throws SQLException {
-        Workflows.run(db, step(task, name), QUEUE, "{}");
+        Workflows.run(db, step(task, name), HISTORY_DB.queue(), "{}");
     }
 
     private static String operate(UUID task, String name, String action) throws SQLException {

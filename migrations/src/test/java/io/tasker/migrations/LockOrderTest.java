@@ -1,16 +1,14 @@
 package io.tasker.migrations;
 
 import static io.tasker.migrations.Sql.queryList;
+import static io.tasker.migrations.Sql.queryMap;
 import static io.tasker.migrations.Sql.queryOne;
 import static io.tasker.migrations.Sql.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.tasker.testsupport.TestDatabase;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,9 +26,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every function that locks tasks, steps and queue rows, run at once against the same few tasks:
@@ -40,7 +37,9 @@ import org.junit.jupiter.api.Test;
 class LockOrderTest {
 
     private static final String QUEUE = "worker_lock_queue";
-    private static final String RESULTS = "orchestration_step_results";
+    private static final String RESULTS = Workflows.RESULTS;
+    private static final String READ =
+            "SELECT msg_id, message->>'step_uuid' FROM pgmq.read(?::text, ?, ?)";
     private static final String STEP =
             """
             "handler": "examples.noop", "timeout_seconds": 1,
@@ -64,9 +63,9 @@ class LockOrderTest {
     /** Operator actions the state of a step or task may refuse; everything else is a failure. */
     private static final Set<String> REFUSALS = Set.of("TK010", "TK011");
 
-    private static TestDatabase.Database database;
-    private static Connection admin;
-    private static UUID template;
+    @RegisterExtension
+    static final MigratedSchema LOCKS =
+            new MigratedSchema("lock_order", "lock", "diamond", DIAMOND);
 
     private final Queue<String> unexpected = new ConcurrentLinkedQueue<>();
     private final Map<String, Integer> calls = new ConcurrentHashMap<>();
@@ -75,19 +74,6 @@ class LockOrderTest {
     private final Map<Integer, String> running = new ConcurrentHashMap<>();
 
     private final ThreadLocal<Integer> backend = new ThreadLocal<>();
-
-    @BeforeAll
-    static void setUp() throws SQLException {
-        database = TestDatabase.freshMigrated("lock_order");
-        admin = database.connect();
-        Workflows.namespace(admin, "lock");
-        template = Workflows.template(admin, "lock", "diamond", DIAMOND);
-    }
-
-    @AfterAll
-    static void tearDown() throws SQLException {
-        admin.close();
-    }
 
     @Test
     void concurrent_claims_reports_cancels_and_archives_never_deadlock() throws Exception {
@@ -100,7 +86,7 @@ class LockOrderTest {
             assertThat(unexpected).as("errors in round %d", round).isEmpty();
 
             // Drain what is left with one worker and one orchestrator, so every task finishes.
-            try (Connection c = database.connect()) {
+            try (Connection c = LOCKS.connect()) {
                 backend.set(queryOne(c, "SELECT pg_backend_pid()", Integer.class));
                 await().atMost(Duration.ofSeconds(60))
                         .pollInterval(Duration.ofMillis(50))
@@ -147,7 +133,7 @@ class LockOrderTest {
                 running.add(
                         threads.submit(
                                 () -> {
-                                    try (Connection c = database.connect()) {
+                                    try (Connection c = LOCKS.connect()) {
                                         backend.set(
                                                 queryOne(
                                                         c,
@@ -183,29 +169,13 @@ class LockOrderTest {
     /** A worker: read, claim, maybe heartbeat, report (or, when unruly, abandon the claim). */
     private void workOnce(Connection c, String workerId, boolean unruly) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        List<String[]> messages =
-                guarded(
-                        "read",
-                        () -> {
-                            List<String[]> read = new ArrayList<>();
-                            try (PreparedStatement ps =
-                                    c.prepareStatement(
-                                            "SELECT msg_id, message->>'step_uuid' FROM pgmq.read(?::text, 2, 3)")) {
-                                ps.setString(1, QUEUE);
-                                try (ResultSet rs = ps.executeQuery()) {
-                                    while (rs.next()) {
-                                        read.add(new String[] {rs.getString(1), rs.getString(2)});
-                                    }
-                                }
-                            }
-                            return read;
-                        });
+        Map<String, String> messages = guarded("read", () -> queryMap(c, READ, QUEUE, 2, 3));
         if (messages == null) {
             return;
         }
-        for (String[] m : messages) {
-            long msgId = Long.parseLong(m[0]);
-            UUID step = UUID.fromString(m[1]);
+        for (Map.Entry<String, String> m : messages.entrySet()) {
+            long msgId = Long.parseLong(m.getKey());
+            UUID step = UUID.fromString(m.getValue());
             String claim =
                     guarded(
                             "claim",
@@ -273,19 +243,9 @@ class LockOrderTest {
         guarded(
                 "process",
                 () -> {
-                    List<UUID> steps = new ArrayList<>();
-                    List<Long> ids = new ArrayList<>();
-                    try (PreparedStatement ps =
-                            c.prepareStatement(
-                                    "SELECT msg_id, message->>'step_uuid' FROM pgmq.read(?::text, 2, 10)")) {
-                        ps.setString(1, RESULTS);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                ids.add(rs.getLong(1));
-                                steps.add(UUID.fromString(rs.getString(2)));
-                            }
-                        }
-                    }
+                    Map<String, String> read = queryMap(c, READ, RESULTS, 2, 10);
+                    List<UUID> steps = read.values().stream().map(UUID::fromString).toList();
+                    List<Long> ids = read.keySet().stream().map(Long::valueOf).toList();
                     if (steps.isEmpty()) {
                         return null;
                     }
@@ -412,18 +372,18 @@ class LockOrderTest {
 
     private static long unfinished(List<UUID> tasks) throws SQLException {
         return queryOne(
-                admin,
+                LOCKS.admin(),
                 "SELECT count(*) FROM tasker.tasks WHERE task_uuid = ANY(?::uuid[])"
                         + " AND current_state NOT IN ('complete', 'error', 'cancelled', 'resolved_manually')",
                 Long.class,
-                admin.createArrayOf("uuid", tasks.toArray()));
+                LOCKS.admin().createArrayOf("uuid", tasks.toArray()));
     }
 
     private static void assertConsistent(List<UUID> tasks) throws SQLException {
-        Array ids = admin.createArrayOf("uuid", tasks.toArray());
+        Array ids = LOCKS.admin().createArrayOf("uuid", tasks.toArray());
         assertThat(
                         queryList(
-                                admin,
+                                LOCKS.admin(),
                                 "SELECT t.task_uuid || ' ' || t.current_state || ' has step ' || s.name || ' '"
                                         + " || s.current_state"
                                         + " FROM tasker.tasks t JOIN tasker.workflow_steps s USING (task_uuid)"
@@ -437,7 +397,7 @@ class LockOrderTest {
                 .isEmpty();
         assertThat(
                         queryList(
-                                admin,
+                                LOCKS.admin(),
                                 "SELECT s.name || ' ' || s.current_state || ' attempt ' || a.attempt"
                                         + " FROM tasker.workflow_steps s JOIN tasker.workflow_step_attempts a"
                                         + "   USING (workflow_step_uuid)"
@@ -447,7 +407,7 @@ class LockOrderTest {
                 .isEmpty();
         assertThat(
                         queryList(
-                                admin,
+                                LOCKS.admin(),
                                 "SELECT s.name || ' attempts ' || s.attempts || ' rows ' || count(a.attempt)"
                                         + " FROM tasker.workflow_steps s LEFT JOIN tasker.workflow_step_attempts a"
                                         + "   ON a.workflow_step_uuid = s.workflow_step_uuid"
@@ -460,7 +420,7 @@ class LockOrderTest {
                 .isEmpty();
         assertThat(
                         queryList(
-                                admin,
+                                LOCKS.admin(),
                                 "SELECT s.name FROM tasker.workflow_steps s"
                                         + " WHERE s.task_uuid = ANY(?::uuid[])"
                                         + "   AND (s.claim_token IS NOT NULL OR s.lease_expires_at IS NOT NULL)",
@@ -471,7 +431,7 @@ class LockOrderTest {
         // keys without gaps.
         assertThat(
                         queryList(
-                                admin,
+                                LOCKS.admin(),
                                 "SELECT t.task_uuid::text FROM tasker.tasks t"
                                         + " WHERE t.task_uuid = ANY(?::uuid[]) AND ("
                                         + "   (SELECT count(*) FROM tasker.task_transitions x"
@@ -484,7 +444,7 @@ class LockOrderTest {
                 .isEmpty();
         assertThat(
                         queryList(
-                                admin,
+                                LOCKS.admin(),
                                 "SELECT s.name FROM tasker.workflow_steps s"
                                         + " WHERE s.task_uuid = ANY(?::uuid[]) AND ("
                                         + "   (SELECT count(*) FROM tasker.workflow_step_transitions x"
@@ -498,6 +458,6 @@ class LockOrderTest {
     }
 
     private static UUID createTask() throws SQLException {
-        return Workflows.createTask(admin, template);
+        return LOCKS.createTask();
     }
 }

@@ -11,13 +11,15 @@ import java.util.UUID;
 
 /**
  * The roles a test class creates, unique per run because roles are cluster-wide, and dropped (with
- * what they own) in reverse order of creation when the class ends.
+ * what they own) in reverse order of creation when the class ends; their connections are closed
+ * first.
  */
 final class Logins {
 
     private final TestDatabase.Database database;
     private final Connection admin;
     private final List<String> roles = new ArrayList<>();
+    private final List<Connection> connections = new ArrayList<>();
 
     Logins(TestDatabase.Database database, Connection admin) {
         this.database = database;
@@ -38,7 +40,9 @@ final class Logins {
                             + group);
         }
         roles.add(role);
-        return DriverManager.getConnection(database.jdbcUrl(), role, password);
+        Connection c = DriverManager.getConnection(database.jdbcUrl(), role, password);
+        connections.add(c);
+        return c;
     }
 
     /** Drops {@code role} with the others when the class ends. */
@@ -46,8 +50,11 @@ final class Logins {
         roles.add(role);
     }
 
-    /** Drops every role, newest first: logins were added after their groups. */
+    /** Closes the logins' connections and drops every role, newest first (after their groups). */
     void dropAll() throws SQLException {
+        for (Connection c : connections) {
+            c.close();
+        }
         try (Statement st = admin.createStatement()) {
             for (int i = roles.size() - 1; i >= 0; i--) {
                 st.execute("DROP OWNED BY \"" + roles.get(i) + "\"");

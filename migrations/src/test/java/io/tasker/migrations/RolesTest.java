@@ -1,23 +1,22 @@
 package io.tasker.migrations;
 
+import static io.tasker.migrations.Sql.INSUFFICIENT_PRIVILEGE;
+import static io.tasker.migrations.Sql.queryList;
+import static io.tasker.migrations.Sql.queryMap;
 import static io.tasker.migrations.Sql.queryOne;
 import static io.tasker.migrations.Sql.sqlStateOf;
 import static io.tasker.migrations.Sql.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tasker.testsupport.TestDatabase;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The database roles of V202611271200__roles.sql, exercised through real logins: a member of {@code
@@ -35,37 +34,17 @@ class RolesTest {
               {"name": "second", "handler": "examples.noop", "depends_on": ["first"]}
             ]}
             """;
-    private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
-    private static TestDatabase.Database database;
-    private static Connection admin;
+    @RegisterExtension
+    static final MigratedSchema ROLES = new MigratedSchema("roles", "roles_ns", "pair", TEMPLATE);
+
     private static Connection worker;
     private static Connection orchestrator;
-    private static UUID template;
-    private static Logins logins;
 
     @BeforeAll
     static void setUp() throws SQLException {
-        database = TestDatabase.freshMigrated("roles");
-        admin = database.connect();
-        Workflows.namespace(admin, "roles_ns");
-        template = Workflows.template(admin, "roles_ns", "pair", TEMPLATE);
-        logins = new Logins(database, admin);
-        worker = logins.login("worker", "tasker_worker");
-        orchestrator = logins.login("orchestrator", "tasker_orchestrator");
-    }
-
-    @AfterAll
-    static void tearDown() throws SQLException {
-        for (Connection c : new Connection[] {worker, orchestrator}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-        if (admin != null) {
-            logins.dropAll();
-            admin.close();
-        }
+        worker = ROLES.logins().login("worker", "tasker_worker");
+        orchestrator = ROLES.logins().login("orchestrator", "tasker_orchestrator");
     }
 
     // --- worker ----------------------------------------------------------------------------
@@ -78,7 +57,7 @@ class RolesTest {
 
     @Test
     void the_worker_cannot_write_workflow_steps_or_tasks() throws SQLException {
-        UUID task = createTask(admin);
+        UUID task = createTask(ROLES.admin());
         assertNoPrivilege(
                 () ->
                         update(
@@ -91,24 +70,19 @@ class RolesTest {
 
     @Test
     void the_worker_has_no_privilege_on_any_tasker_table() throws SQLException {
-        List<String> granted = new ArrayList<>();
-        try (ResultSet rs =
-                admin.createStatement()
-                        .executeQuery(
-                                "SELECT c.relname || ':' || p.priv"
-                                        + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                                        + " CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE',"
-                                        + "   'TRUNCATE', 'REFERENCES', 'TRIGGER']) AS p(priv)"
-                                        + " WHERE n.nspname = 'tasker' AND c.relkind IN ('r', 'p', 'v', 'm')"
-                                        + "   AND has_table_privilege('tasker_worker', c.oid, p.priv)")) {
-            while (rs.next()) {
-                granted.add(rs.getString(1));
-            }
-        }
+        List<String> granted =
+                queryList(
+                        ROLES.admin(),
+                        "SELECT c.relname || ':' || p.priv"
+                                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                                + " CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE',"
+                                + "   'TRUNCATE', 'REFERENCES', 'TRIGGER']) AS p(priv)"
+                                + " WHERE n.nspname = 'tasker' AND c.relkind IN ('r', 'p', 'v', 'm')"
+                                + "   AND has_table_privilege('tasker_worker', c.oid, p.priv)");
         assertThat(granted).isEmpty();
         assertThat(
                         queryOne(
-                                admin,
+                                ROLES.admin(),
                                 "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                                         + " WHERE n.nspname = 'tasker' AND c.relkind = 'r'",
                                 Long.class))
@@ -118,7 +92,7 @@ class RolesTest {
     @Test
     void the_worker_cannot_call_the_orchestrator_functions() throws SQLException {
         assertNoPrivilege(() -> createTask(worker));
-        UUID task = createTask(admin);
+        UUID task = createTask(ROLES.admin());
         assertNoPrivilege(
                 () ->
                         queryOne(
@@ -137,23 +111,16 @@ class RolesTest {
 
     @Test
     void the_worker_runs_a_step_through_its_queue_and_the_worker_functions() throws SQLException {
-        UUID task = createTask(admin);
+        UUID task = createTask(ROLES.admin());
         UUID first = stepUuid(task, "first");
 
         // pgmq.read on its queue: the root step's message.
-        long msgId = -1;
-        try (PreparedStatement ps =
-                worker.prepareStatement(
-                        "SELECT msg_id, message->>'step_uuid' FROM pgmq.read(?::text, 30, 100)")) {
-            ps.setString(1, QUEUE);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (first.toString().equals(rs.getString(2))) {
-                        msgId = rs.getLong(1);
-                    }
-                }
-            }
-        }
+        Map<String, String> read =
+                queryMap(
+                        worker,
+                        "SELECT message->>'step_uuid', msg_id FROM pgmq.read(?::text, 30, 100)",
+                        QUEUE);
+        long msgId = Long.parseLong(read.getOrDefault(first.toString(), "-1"));
         assertThat(msgId).isPositive();
 
         String claim =
@@ -189,7 +156,7 @@ class RolesTest {
         // The state moved, the notice went to the orchestrator and the message is gone.
         assertThat(
                         queryOne(
-                                admin,
+                                ROLES.admin(),
                                 "SELECT current_state || '/' || results::text FROM tasker.workflow_steps"
                                         + " WHERE workflow_step_uuid = ?",
                                 String.class,
@@ -197,7 +164,7 @@ class RolesTest {
                 .isEqualTo("enqueued_for_orchestration/{\"ok\": true}");
         assertThat(
                         queryOne(
-                                admin,
+                                ROLES.admin(),
                                 "SELECT count(*) FROM pgmq.q_orchestration_step_results"
                                         + " WHERE message->>'step_uuid' = ?",
                                 Long.class,
@@ -205,7 +172,7 @@ class RolesTest {
                 .isEqualTo(1L);
         assertThat(
                         queryOne(
-                                admin,
+                                ROLES.admin(),
                                 "SELECT count(*) FROM pgmq.q_" + QUEUE + " WHERE msg_id = ?",
                                 Long.class,
                                 msgId))
@@ -216,9 +183,7 @@ class RolesTest {
     void the_worker_uses_pgmq_on_its_queues_but_not_on_the_results_queue() throws SQLException {
         // ensure_queue runs as the owner, and queues created later get the worker grants by
         // default.
-        try (Statement st = worker.createStatement()) {
-            st.execute("SELECT tasker.ensure_queue('worker_roles_later_queue')");
-        }
+        Sql.execute(worker, "SELECT tasker.ensure_queue('worker_roles_later_queue')");
         long sent =
                 queryOne(
                         worker,
@@ -253,7 +218,7 @@ class RolesTest {
                 .isZero();
         // The shape of the query in deploy/k8s/base/worker-examples-keda.yaml (all queues of a
         // worker group), here on this test's queues.
-        long before = queryOne(admin, "SELECT count(*) FROM pgmq.q_" + QUEUE, Long.class);
+        long before = queryOne(ROLES.admin(), "SELECT count(*) FROM pgmq.q_" + QUEUE, Long.class);
         assertThat(
                         queryOne(
                                 worker,
@@ -283,9 +248,9 @@ class RolesTest {
 
     @Test
     void a_poison_message_is_archived_by_the_worker() throws SQLException {
-        UUID task = createTask(admin);
+        UUID task = createTask(ROLES.admin());
         UUID first = stepUuid(task, "first");
-        long msgId = Workflows.newestMessage(admin, QUEUE, first);
+        long msgId = Workflows.newestMessage(ROLES.admin(), QUEUE, first);
         assertThat(
                         queryOne(
                                 worker,
@@ -296,7 +261,7 @@ class RolesTest {
                 .isTrue();
         assertThat(
                         queryOne(
-                                admin,
+                                ROLES.admin(),
                                 "SELECT current_state FROM tasker.workflow_steps WHERE workflow_step_uuid = ?",
                                 String.class,
                                 first))
@@ -306,18 +271,13 @@ class RolesTest {
     @Test
     void only_the_worker_functions_run_as_their_owner_and_their_search_path_is_pinned()
             throws SQLException {
-        List<String> definers = new ArrayList<>();
-        try (ResultSet rs =
-                admin.createStatement()
-                        .executeQuery(
-                                "SELECT p.oid::regprocedure::text || ' ' || array_to_string(p.proconfig, ',')"
-                                        + "    || ' ' || has_function_privilege('tasker_worker', p.oid, 'EXECUTE')"
-                                        + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-                                        + " WHERE n.nspname = 'tasker' AND p.prosecdef ORDER BY 1")) {
-            while (rs.next()) {
-                definers.add(rs.getString(1));
-            }
-        }
+        List<String> definers =
+                queryList(
+                        ROLES.admin(),
+                        "SELECT p.oid::regprocedure::text || ' ' || array_to_string(p.proconfig, ',')"
+                                + "    || ' ' || has_function_privilege('tasker_worker', p.oid, 'EXECUTE')"
+                                + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                                + " WHERE n.nspname = 'tasker' AND p.prosecdef ORDER BY 1");
         String pinned = " search_path=pg_catalog, pg_temp true";
         assertThat(definers)
                 .containsExactly(
@@ -331,7 +291,7 @@ class RolesTest {
                         "tasker.worker_stopped(text)" + pinned);
         assertThat(
                         queryOne(
-                                admin,
+                                ROLES.admin(),
                                 "SELECT string_agg(p.proname, ',' ORDER BY p.proname)"
                                         + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
                                         + " WHERE n.nspname = 'tasker'"
@@ -354,7 +314,7 @@ class RolesTest {
                                 task))
                 .isEqualTo("steps_in_process");
         UUID first = stepUuid(task, "first");
-        long msgId = Workflows.newestMessage(admin, QUEUE, first);
+        long msgId = Workflows.newestMessage(ROLES.admin(), QUEUE, first);
         String claim =
                 queryOne(
                         worker,
@@ -404,10 +364,10 @@ class RolesTest {
     }
 
     private static UUID createTask(Connection c) throws SQLException {
-        return Workflows.createTask(c, template);
+        return Workflows.createTask(c, ROLES.template());
     }
 
     private static UUID stepUuid(UUID task, String name) throws SQLException {
-        return Workflows.step(admin, task, name);
+        return ROLES.step(task, name);
     }
 }

@@ -2,21 +2,16 @@ package io.tasker.migrations;
 
 import static io.tasker.migrations.Sql.sqlStateOf;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tasker.testsupport.TestDatabase;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The schema, its state machines and the workflow functions, exercised through plain SQL. */
 class SchemaTest {
@@ -32,34 +27,16 @@ class SchemaTest {
             ]}
             """;
 
-    private static final String QUEUE = "worker_schema_ns_queue";
-
-    private static Connection db;
-    private static UUID diamond;
-
-    @BeforeAll
-    static void migrate() throws SQLException {
-        db = TestDatabase.freshMigrated("schema").connect();
-        Workflows.namespace(db, "schema_ns");
-        diamond = Workflows.template(db, "schema_ns", "diamond", DIAMOND);
-    }
-
-    @AfterAll
-    static void close() throws SQLException {
-        db.close();
-    }
+    @RegisterExtension
+    static final MigratedSchema SCHEMA =
+            new MigratedSchema("schema", "schema_ns", "diamond", DIAMOND);
 
     @Test
     void every_table_of_the_model_exists() throws SQLException {
-        List<String> tables = new ArrayList<>();
-        try (ResultSet rs =
-                db.createStatement()
-                        .executeQuery(
-                                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'tasker'")) {
-            while (rs.next()) {
-                tables.add(rs.getString(1));
-            }
-        }
+        List<String> tables =
+                Sql.queryList(
+                        SCHEMA.admin(),
+                        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'tasker'");
         assertThat(tables)
                 .contains(
                         "task_namespaces",
@@ -88,12 +65,7 @@ class SchemaTest {
     void creating_a_task_writes_steps_edges_transitions_and_enqueues_only_the_root()
             throws SQLException {
         UUID task = createTask();
-        assertThat(
-                        queryOne(
-                                "SELECT current_state FROM tasker.tasks WHERE task_uuid = ?",
-                                String.class,
-                                task))
-                .isEqualTo("steps_in_process");
+        assertThat(taskState(task)).isEqualTo("steps_in_process");
         assertThat(stepStates(task))
                 .containsEntry("start", "enqueued")
                 .containsEntry("left", "pending")
@@ -115,39 +87,28 @@ class SchemaTest {
                 .isEqualTo(1L);
     }
 
-    @Test
-    void illegal_task_transition_is_rejected_with_a_named_error() {
+    @ParameterizedTest(name = "{0}({1} -> {2})")
+    @CsvSource({
+        "transition_task, steps_in_process, pending, illegal_task_transition, TK001",
+        // Neither a made-up state nor a move from a state the step is not in passes.
+        "transition_step, enqueued, complete_ish, illegal_step_transition, TK002",
+        "transition_step, pending, complete_for_real, illegal_step_transition, TK002"
+    })
+    void illegal_transition_is_rejected_with_a_named_error(
+            String function, String from, String to, String error, String sqlState)
+            throws SQLException {
         UUID task = createTask();
-        assertThatThrownBy(
-                        () ->
-                                queryOne(
-                                        "SELECT tasker.transition_task(?, 'steps_in_process', 'pending')",
-                                        Boolean.class,
-                                        task))
-                .isInstanceOf(SQLException.class)
-                .hasMessageContaining("illegal_task_transition")
-                .extracting(e -> ((SQLException) e).getSQLState())
-                .isEqualTo("TK001");
-    }
-
-    @Test
-    void illegal_step_transition_is_rejected_with_a_named_error() throws SQLException {
-        UUID task = createTask();
-        UUID start = stepUuid(task, "start");
-        assertThatThrownBy(
-                        () ->
-                                queryOne(
-                                        "SELECT tasker.transition_step(?, 'enqueued', 'complete_ish')",
-                                        Boolean.class,
-                                        start))
-                .hasMessageContaining("illegal_step_transition");
+        UUID subject = function.equals("transition_task") ? task : stepUuid(task, "start");
         sqlStateOf(
                         () ->
                                 queryOne(
-                                        "SELECT tasker.transition_step(?, 'pending', 'complete_for_real')",
+                                        "SELECT tasker." + function + "(?, ?, ?)",
                                         Boolean.class,
-                                        start))
-                .isEqualTo("TK002");
+                                        subject,
+                                        from,
+                                        to),
+                        error)
+                .isEqualTo(sqlState);
     }
 
     @Test
@@ -196,12 +157,7 @@ class SchemaTest {
         report(task, "end", claim, "success", "{\"value\": 2821109907456}");
         process(task, "end");
 
-        assertThat(
-                        queryOne(
-                                "SELECT current_state FROM tasker.tasks WHERE task_uuid = ?",
-                                String.class,
-                                task))
-                .isEqualTo("complete");
+        assertThat(taskState(task)).isEqualTo("complete");
         assertThat(stepStates(task).values()).containsOnly("complete");
         assertThat(taskTransitions(task))
                 .endsWith("steps_in_process", "evaluating_results", "complete");
@@ -242,19 +198,10 @@ class SchemaTest {
     void processing_a_notice_twice_changes_nothing() throws SQLException {
         UUID task = createTask();
         runStep(task, "start", "{\"value\": 36}");
-        long before =
-                queryOne(
-                        "SELECT count(*) FROM tasker.workflow_step_transitions WHERE task_uuid = ?",
-                        Long.class,
-                        task);
+        long before = stepTransitionCount(task);
         String again = process(task, "start");
         assertThat(again).contains("\"action\": \"duplicate\"");
-        assertThat(
-                        queryOne(
-                                "SELECT count(*) FROM tasker.workflow_step_transitions WHERE task_uuid = ?",
-                                Long.class,
-                                task))
-                .isEqualTo(before);
+        assertThat(stepTransitionCount(task)).isEqualTo(before);
     }
 
     @Test
@@ -278,12 +225,7 @@ class SchemaTest {
         report(task, "end", claim(task, "end", "w1"), "retryable_failure", null);
         assertThat(process(task, "end")).contains("\"action\": \"failed\"");
         assertThat(stepStates(task)).containsEntry("end", "error");
-        assertThat(
-                        queryOne(
-                                "SELECT current_state FROM tasker.tasks WHERE task_uuid = ?",
-                                String.class,
-                                task))
-                .isEqualTo("error");
+        assertThat(taskState(task)).isEqualTo("error");
         assertThat(taskTransitions(task))
                 .endsWith("evaluating_results", "blocked_by_failures", "error");
     }
@@ -309,18 +251,12 @@ class SchemaTest {
     @Test
     void readiness_reports_dependencies_and_retry_eligibility() throws SQLException {
         UUID task = createTask();
-        Map<String, String> readiness = new HashMap<>();
-        try (PreparedStatement ps =
-                db.prepareStatement(
+        Map<String, String> readiness =
+                Sql.queryMap(
+                        SCHEMA.admin(),
                         "SELECT name, dependencies_satisfied || '/' || retry_eligible || '/' || ready"
-                                + " FROM tasker.step_readiness(?)")) {
-            ps.setObject(1, task);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    readiness.put(rs.getString(1), rs.getString(2));
-                }
-            }
-        }
+                                + " FROM tasker.step_readiness(?)",
+                        task);
         assertThat(readiness)
                 .containsEntry("start", "true/true/false")
                 .containsEntry("left", "false/true/false")
@@ -358,12 +294,7 @@ class SchemaTest {
 
         assertThat(cancel(task, "ops")).isEqualTo("cancelled");
 
-        assertThat(
-                        queryOne(
-                                "SELECT current_state FROM tasker.tasks WHERE task_uuid = ?",
-                                String.class,
-                                task))
-                .isEqualTo("cancelled");
+        assertThat(taskState(task)).isEqualTo("cancelled");
         assertThat(stepStates(task))
                 .containsEntry("start", "complete")
                 .containsEntry("left", "cancelled")
@@ -427,20 +358,11 @@ class SchemaTest {
     void cancelling_twice_reports_terminal_and_an_unknown_task_not_found() throws SQLException {
         UUID task = createTask();
         assertThat(cancel(task, "ops")).isEqualTo("cancelled");
-        long transitions =
-                queryOne(
-                        "SELECT count(*) FROM tasker.workflow_step_transitions WHERE task_uuid = ?",
-                        Long.class,
-                        task);
+        long transitions = stepTransitionCount(task);
 
         assertThat(cancel(task, "ops")).isEqualTo("terminal");
         assertThat(taskTransitions(task)).endsWith("steps_in_process", "cancelled");
-        assertThat(
-                        queryOne(
-                                "SELECT count(*) FROM tasker.workflow_step_transitions WHERE task_uuid = ?",
-                                Long.class,
-                                task))
-                .isEqualTo(transitions);
+        assertThat(stepTransitionCount(task)).isEqualTo(transitions);
         assertThat(cancel(UUID.randomUUID(), "ops")).isEqualTo("not_found");
     }
 
@@ -474,12 +396,7 @@ class SchemaTest {
                 .isEqualTo(1L);
         assertThat(process(task, "start")).contains("\"action\": \"failed\"");
         assertThat(stepStates(task)).containsEntry("start", "error");
-        assertThat(
-                        queryOne(
-                                "SELECT current_state FROM tasker.tasks WHERE task_uuid = ?",
-                                String.class,
-                                task))
-                .isEqualTo("error");
+        assertThat(taskState(task)).isEqualTo("error");
         assertThat(
                         queryOne(
                                 "SELECT last_error->>'type' FROM tasker.workflow_steps WHERE workflow_step_uuid = ?",
@@ -503,23 +420,15 @@ class SchemaTest {
                                     "{\"value\": 36}"))
                     .isEqualTo("accepted");
         }
-        List<String> outcomes = new ArrayList<>();
-        try (PreparedStatement ps =
-                db.prepareStatement(
-                        "SELECT r->>'action' FROM tasker.process_step_results(?::uuid[], ?::bigint[]) r")) {
-            ps.setArray(
-                    1,
-                    db.createArrayOf(
-                            "uuid",
-                            new Object[] {stepUuid(first, "start"), stepUuid(second, "start")}));
-            ps.setArray(
-                    2, db.createArrayOf("bigint", new Object[] {notice(first), notice(second)}));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    outcomes.add(rs.getString(1));
-                }
-            }
-        }
+        Connection db = SCHEMA.admin();
+        List<String> outcomes =
+                Sql.queryList(
+                        db,
+                        "SELECT r->>'action' FROM tasker.process_step_results(?::uuid[], ?::bigint[]) r",
+                        db.createArrayOf(
+                                "uuid",
+                                new Object[] {stepUuid(first, "start"), stepUuid(second, "start")}),
+                        db.createArrayOf("bigint", new Object[] {notice(first), notice(second)}));
         assertThat(outcomes).containsExactly("completed", "completed");
         assertThat(stepStates(first))
                 .containsEntry("start", "complete")
@@ -568,19 +477,19 @@ class SchemaTest {
 
     private static UUID createTask() {
         try {
-            return Workflows.createTask(db, diamond, "{\"even_number\": 6}");
+            return Workflows.createTask(SCHEMA.admin(), SCHEMA.template(), "{\"even_number\": 6}");
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static void runStep(UUID task, String step, String result) throws SQLException {
-        Workflows.run(db, stepUuid(task, step), QUEUE, result);
+        Workflows.run(SCHEMA.admin(), stepUuid(task, step), SCHEMA.queue(), result);
     }
 
     /** Claims a step through its newest message in the namespace's queue, as a worker does. */
     private static String claim(UUID task, String step, String worker) throws SQLException {
-        return Workflows.claim(db, stepUuid(task, step), worker, QUEUE);
+        return Workflows.claim(SCHEMA.admin(), stepUuid(task, step), worker, SCHEMA.queue());
     }
 
     /** Reports with the claim token of {@code claim} (the JSON {@link #claim} returned). */
@@ -588,7 +497,7 @@ class SchemaTest {
             throws SQLException {
         boolean success = outcome.equals("success");
         return Workflows.report(
-                db,
+                SCHEMA.admin(),
                 stepUuid(task, step),
                 ClaimTokens.of(claim),
                 outcome,
@@ -597,40 +506,43 @@ class SchemaTest {
     }
 
     private static String process(UUID task, String step) throws SQLException {
-        return Workflows.process(db, stepUuid(task, step));
+        return Workflows.process(SCHEMA.admin(), stepUuid(task, step));
     }
 
     private static UUID stepUuid(UUID task, String name) throws SQLException {
-        return Workflows.step(db, task, name);
+        return SCHEMA.step(task, name);
     }
 
     private static Map<String, String> stepStates(UUID task) throws SQLException {
-        Map<String, String> states = new HashMap<>();
-        try (PreparedStatement ps =
-                db.prepareStatement(
-                        "SELECT name, current_state FROM tasker.workflow_steps WHERE task_uuid = ?")) {
-            ps.setObject(1, task);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    states.put(rs.getString(1), rs.getString(2));
-                }
-            }
-        }
-        return states;
+        return Sql.queryMap(
+                SCHEMA.admin(),
+                "SELECT name, current_state FROM tasker.workflow_steps WHERE task_uuid = ?",
+                task);
+    }
+
+    private static long stepTransitionCount(UUID task) throws SQLException {
+        return queryOne(
+                "SELECT count(*) FROM tasker.workflow_step_transitions WHERE task_uuid = ?",
+                Long.class,
+                task);
+    }
+
+    private static String taskState(UUID task) throws SQLException {
+        return Workflows.taskState(SCHEMA.admin(), task);
     }
 
     private static List<String> taskTransitions(UUID task) throws SQLException {
         return Sql.queryList(
-                db,
+                SCHEMA.admin(),
                 "SELECT to_state FROM tasker.task_transitions WHERE task_uuid = ? ORDER BY sort_key",
                 task);
     }
 
     private static void update(String sql, Object... args) throws SQLException {
-        Sql.update(db, sql, args);
+        Sql.update(SCHEMA.admin(), sql, args);
     }
 
     private static <T> T queryOne(String sql, Class<T> type, Object... args) throws SQLException {
-        return Sql.queryOne(db, sql, type, args);
+        return Sql.queryOne(SCHEMA.admin(), sql, type, args);
     }
 }

@@ -7,13 +7,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.assertj.core.api.AbstractStringAssert;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /** Plain JDBC helpers for the SQL tests: one statement, positional arguments. */
 final class Sql {
+
+    /** The SQLSTATE of a statement refused for want of a privilege. */
+    static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private Sql() {}
 
@@ -36,6 +41,19 @@ final class Sql {
         return rows;
     }
 
+    /** The rows of a two-column query as a map from the first column to the second, in order. */
+    static Map<String, String> queryMap(Connection c, String sql, Object... args)
+            throws SQLException {
+        Map<String, String> rows = new LinkedHashMap<>();
+        try (PreparedStatement ps = prepare(c, sql, args);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return rows;
+    }
+
     static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, args)) {
             return ps.executeUpdate();
@@ -51,8 +69,17 @@ final class Sql {
 
     /** Asserts that {@code call} fails with an SQLException; the assertion goes on its SQLSTATE. */
     static AbstractStringAssert<?> sqlStateOf(ThrowingCallable call) {
+        return sqlStateOf(call, "");
+    }
+
+    /**
+     * Asserts that {@code call} fails with an SQLException whose message contains {@code error}
+     * (the name a function raises); the assertion goes on its SQLSTATE.
+     */
+    static AbstractStringAssert<?> sqlStateOf(ThrowingCallable call, String error) {
         return assertThatThrownBy(call)
                 .isInstanceOf(SQLException.class)
+                .hasMessageContaining(error)
                 .extracting(
                         e -> ((SQLException) e).getSQLState(), InstanceOfAssertFactories.STRING);
     }

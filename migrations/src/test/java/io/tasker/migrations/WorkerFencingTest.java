@@ -1,5 +1,6 @@
 package io.tasker.migrations;
 
+import static io.tasker.migrations.Sql.INSUFFICIENT_PRIVILEGE;
 import static io.tasker.migrations.Sql.queryList;
 import static io.tasker.migrations.Sql.queryOne;
 import static io.tasker.migrations.Sql.sqlStateOf;
@@ -7,15 +8,13 @@ import static io.tasker.migrations.Sql.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tasker.testsupport.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The worker functions check what they are given: the claim token fences heartbeat and report, the
@@ -31,52 +30,33 @@ class WorkerFencingTest {
             """
             {"steps": [{"name": "only", "handler": "examples.noop"}]}
             """;
-    private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
-    private static TestDatabase.Database database;
-    private static Connection admin;
+    @RegisterExtension
+    static final MigratedSchema FENCE =
+            new MigratedSchema("fencing", "fence_a", "single", TEMPLATE);
+
     private static Connection worker;
-    private static UUID templateA;
     private static UUID templateB;
-    private static Logins logins;
 
     @BeforeAll
     static void setUp() throws SQLException {
-        database = TestDatabase.freshMigrated("fencing");
-        admin = database.connect();
-        Workflows.namespace(admin, "fence_a");
-        Workflows.namespace(admin, "fence_b");
-        try (Statement st = admin.createStatement()) {
-            // Queue A's message ids start far above B's, so an id of A names nothing in B.
-            st.execute(
-                    "SELECT pgmq.send('"
-                            + QUEUE_A
-                            + "', '{}'::jsonb, 0) FROM generate_series(1, 1000)");
-            st.execute("DELETE FROM pgmq.q_" + QUEUE_A);
-        }
-        templateA = Workflows.template(admin, "fence_a", "single", TEMPLATE);
-        templateB = Workflows.template(admin, "fence_b", "single", TEMPLATE);
-        logins = new Logins(database, admin);
-        worker = logins.login("fence", "tasker_worker");
-    }
-
-    @AfterAll
-    static void tearDown() throws SQLException {
-        if (worker != null) {
-            worker.close();
-        }
-        if (admin != null) {
-            logins.dropAll();
-            admin.close();
-        }
+        Workflows.namespace(FENCE.admin(), "fence_b");
+        templateB = Workflows.template(FENCE.admin(), "fence_b", "single", TEMPLATE);
+        // Queue A's message ids start far above B's, so an id of A names nothing in B.
+        Sql.execute(
+                FENCE.admin(),
+                "SELECT pgmq.send(?::text, '{}'::jsonb, 0) FROM generate_series(1, 1000)",
+                QUEUE_A);
+        update(FENCE.admin(), "DELETE FROM pgmq.q_" + QUEUE_A);
+        worker = FENCE.logins().login("fence", "tasker_worker");
     }
 
     // --- claim tokens ------------------------------------------------------------------------
 
     @Test
     void a_worker_cannot_fail_a_step_it_has_not_claimed() throws SQLException {
-        UUID step = step(createTask(templateA));
-        UUID other = step(createTask(templateA));
+        UUID step = step(createTask(FENCE.template()));
+        UUID other = step(createTask(FENCE.template()));
         String otherClaim = claim(worker, other, QUEUE_A);
 
         // Never claimed: neither a made-up token nor another step's token fails it.
@@ -94,7 +74,7 @@ class WorkerFencingTest {
         assertThat(state(step)).isEqualTo("in_progress");
         assertThat(
                         queryOne(
-                                admin,
+                                FENCE.admin(),
                                 "SELECT count(*) FROM tasker.workflow_step_attempts"
                                         + " WHERE workflow_step_uuid = ? AND outcome IS NULL",
                                 Long.class,
@@ -112,8 +92,8 @@ class WorkerFencingTest {
 
     @Test
     void a_worker_cannot_heartbeat_with_another_claims_token() throws SQLException {
-        UUID first = step(createTask(templateA));
-        UUID second = step(createTask(templateA));
+        UUID first = step(createTask(FENCE.template()));
+        UUID second = step(createTask(FENCE.template()));
         UUID firstToken = ClaimTokens.of(claim(worker, first, QUEUE_A));
         UUID secondToken = ClaimTokens.of(claim(worker, second, QUEUE_A));
         String leaseBefore = lease(first);
@@ -146,7 +126,7 @@ class WorkerFencingTest {
 
         // Once the lease expired and another worker reclaimed the step, the old token is dead.
         update(
-                admin,
+                FENCE.admin(),
                 "UPDATE tasker.workflow_steps SET lease_expires_at = now() - interval '1 second'"
                         + " WHERE workflow_step_uuid = ?",
                 first);
@@ -157,7 +137,7 @@ class WorkerFencingTest {
         assertThat(report(worker, first, firstToken, "success")).isEqualTo("rejected");
         assertThat(
                         queryList(
-                                admin,
+                                FENCE.admin(),
                                 "SELECT outcome FROM tasker.workflow_step_attempts"
                                         + " WHERE workflow_step_uuid = ? ORDER BY attempt",
                                 first))
@@ -166,30 +146,34 @@ class WorkerFencingTest {
 
     @Test
     void report_with_an_unknown_step_deletes_nothing() throws SQLException {
-        UUID step = step(createTask(templateA));
+        UUID step = step(createTask(FENCE.template()));
         String claim = claim(worker, step, QUEUE_A);
-        UUID done = step(createTask(templateA));
+        UUID done = step(createTask(FENCE.template()));
         assertThat(report(worker, done, ClaimTokens.of(claim(worker, done, QUEUE_A)), "success"))
                 .isEqualTo("accepted");
-        long workerMessages = queryOne(admin, "SELECT count(*) FROM pgmq.q_" + QUEUE_A, Long.class);
-        long notices = queryOne(admin, "SELECT count(*) FROM pgmq.q_" + RESULTS, Long.class);
+        long workerMessages =
+                queryOne(FENCE.admin(), "SELECT count(*) FROM pgmq.q_" + QUEUE_A, Long.class);
+        long notices =
+                queryOne(FENCE.admin(), "SELECT count(*) FROM pgmq.q_" + RESULTS, Long.class);
         long transitions =
                 queryOne(
-                        admin, "SELECT count(*) FROM tasker.workflow_step_transitions", Long.class);
+                        FENCE.admin(),
+                        "SELECT count(*) FROM tasker.workflow_step_transitions",
+                        Long.class);
 
         assertThat(report(worker, UUID.randomUUID(), ClaimTokens.of(claim), "success"))
                 .isEqualTo("rejected");
         assertThat(report(worker, UUID.randomUUID(), UUID.randomUUID(), "permanent_failure"))
                 .isEqualTo("rejected");
 
-        assertThat(queryOne(admin, "SELECT count(*) FROM pgmq.q_" + QUEUE_A, Long.class))
+        assertThat(queryOne(FENCE.admin(), "SELECT count(*) FROM pgmq.q_" + QUEUE_A, Long.class))
                 .isEqualTo(workerMessages);
-        assertThat(queryOne(admin, "SELECT count(*) FROM pgmq.q_" + RESULTS, Long.class))
+        assertThat(queryOne(FENCE.admin(), "SELECT count(*) FROM pgmq.q_" + RESULTS, Long.class))
                 .isEqualTo(notices);
         assertThat(noticeCount(done)).isEqualTo(1);
         assertThat(
                         queryOne(
-                                admin,
+                                FENCE.admin(),
                                 "SELECT count(*) FROM tasker.workflow_step_transitions",
                                 Long.class))
                 .isEqualTo(transitions);
@@ -199,19 +183,13 @@ class WorkerFencingTest {
     @Test
     void a_claim_needs_the_message_that_names_the_step_in_the_steps_namespace_queue()
             throws SQLException {
-        UUID a = step(createTask(templateA));
+        UUID a = step(createTask(FENCE.template()));
         UUID b = step(createTask(templateB));
         long messageOfA = messageId(QUEUE_A, a);
         // A's message does not name B's step.
         sqlStateOf(() -> Workflows.claim(worker, b, "w", QUEUE_A, messageOfA)).isEqualTo("22023");
         // A message in A's queue that names B's step does not claim it.
-        long forged =
-                queryOne(
-                        worker,
-                        "SELECT * FROM pgmq.send(?::text, jsonb_build_object('step_uuid', ?::text), 0)",
-                        Long.class,
-                        QUEUE_A,
-                        b.toString());
+        long forged = forge(QUEUE_A, b);
         sqlStateOf(() -> Workflows.claim(worker, b, "w", QUEUE_A, forged))
                 .isEqualTo(INSUFFICIENT_PRIVILEGE);
         // An id that is no message of the queue claims nothing.
@@ -225,16 +203,16 @@ class WorkerFencingTest {
                 .isEqualTo("message_not_found");
         assertThat(state(a)).isEqualTo("enqueued");
         assertThat(state(b)).isEqualTo("enqueued");
-        update(admin, "DELETE FROM pgmq.q_" + QUEUE_A + " WHERE msg_id = ?", forged);
+        update(FENCE.admin(), "DELETE FROM pgmq.q_" + QUEUE_A + " WHERE msg_id = ?", forged);
     }
 
     @Test
     void archive_poison_message_only_for_the_queue_the_message_is_in() throws SQLException {
-        UUID a = step(createTask(templateA));
+        UUID a = step(createTask(FENCE.template()));
         long messageOfA = messageId(QUEUE_A, a);
         assertThat(
                         queryOne(
-                                admin,
+                                FENCE.admin(),
                                 "SELECT count(*) FROM pgmq.q_" + QUEUE_B + " WHERE msg_id = ?",
                                 Long.class,
                                 messageOfA))
@@ -247,25 +225,19 @@ class WorkerFencingTest {
 
         // A message of A's queue naming B's step is archived, but B's step is not touched.
         UUID b = step(createTask(templateB));
-        long forged =
-                queryOne(
-                        worker,
-                        "SELECT * FROM pgmq.send(?::text, jsonb_build_object('step_uuid', ?::text), 0)",
-                        Long.class,
-                        QUEUE_A,
-                        b.toString());
+        long forged = forge(QUEUE_A, b);
         assertThat(archive(worker, QUEUE_A, forged)).isFalse();
         assertThat(state(b)).isEqualTo("enqueued");
         assertThat(
                         queryOne(
-                                admin,
+                                FENCE.admin(),
                                 "SELECT count(*) FROM pgmq.a_" + QUEUE_A + " WHERE msg_id = ?",
                                 Long.class,
                                 forged))
                 .isEqualTo(1L);
 
         // A worker never archives a result notice; the orchestrator may, without failing a step.
-        UUID reported = step(createTask(templateA));
+        UUID reported = step(createTask(FENCE.template()));
         assertThat(
                         report(
                                 worker,
@@ -275,13 +247,13 @@ class WorkerFencingTest {
                 .isEqualTo("accepted");
         long notice =
                 queryOne(
-                        admin,
+                        FENCE.admin(),
                         "SELECT msg_id FROM pgmq.q_" + RESULTS + " WHERE message->>'step_uuid' = ?",
                         Long.class,
                         reported.toString());
         sqlStateOf(() -> archive(worker, RESULTS, notice)).isEqualTo(INSUFFICIENT_PRIVILEGE);
         assertThat(noticeCount(reported)).isEqualTo(1);
-        assertThat(archive(admin, RESULTS, notice)).isFalse();
+        assertThat(archive(FENCE.admin(), RESULTS, notice)).isFalse();
         assertThat(noticeCount(reported)).isZero();
         assertThat(state(reported)).isEqualTo("enqueued_for_orchestration");
 
@@ -297,14 +269,14 @@ class WorkerFencingTest {
         String group = "fence_a_workers_" + UUID.randomUUID().toString().substring(0, 8);
         assertThat(
                         queryOne(
-                                admin,
+                                FENCE.admin(),
                                 "SELECT array_to_string(tasker.grant_worker_namespaces(?::name, ARRAY['fence_a', 'fence_later']), ',')",
                                 String.class,
                                 group))
                 .isEqualTo("fence_a,fence_later");
-        logins.track(group);
-        try (Connection scoped = logins.login("fence", group)) {
-            UUID a = step(createTask(templateA));
+        FENCE.logins().track(group);
+        try (Connection scoped = FENCE.logins().login("fence", group)) {
+            UUID a = step(createTask(FENCE.template()));
             UUID b = step(createTask(templateB));
             long messageOfB = messageId(QUEUE_B, b);
             // B's step is running under the all-namespaces worker, so its token exists.
@@ -350,9 +322,7 @@ class WorkerFencingTest {
             assertThat(messageCount(QUEUE_B, b)).isEqualTo(1);
 
             // A queue of its namespace created later is granted to it.
-            try (Statement st = scoped.createStatement()) {
-                st.execute("SELECT tasker.ensure_queue('worker_fence_later_queue')");
-            }
+            Sql.execute(scoped, "SELECT tasker.ensure_queue('worker_fence_later_queue')");
             long sent =
                     queryOne(
                             scoped,
@@ -369,12 +339,12 @@ class WorkerFencingTest {
         // Narrowing the scope revokes the queue of the namespace dropped.
         assertThat(
                         queryOne(
-                                admin,
+                                FENCE.admin(),
                                 "SELECT array_to_string(tasker.grant_worker_namespaces(?::name, ARRAY['fence_later']), ',')",
                                 String.class,
                                 group))
                 .isEqualTo("fence_later");
-        try (Connection narrowed = logins.login("fence", group)) {
+        try (Connection narrowed = FENCE.logins().login("fence", group)) {
             assertRefused(
                     narrowed, "SELECT count(*) FROM pgmq.read('" + QUEUE_A + "'::text, 30, 1)");
         }
@@ -383,19 +353,19 @@ class WorkerFencingTest {
     @Test
     void a_role_of_the_all_namespaces_group_cannot_be_scoped() throws SQLException {
         String role = "fence_all_" + UUID.randomUUID().toString().substring(0, 8);
-        update(admin, "CREATE ROLE \"" + role + "\" NOLOGIN IN ROLE tasker_worker");
-        logins.track(role);
+        update(FENCE.admin(), "CREATE ROLE \"" + role + "\" NOLOGIN IN ROLE tasker_worker");
+        FENCE.logins().track(role);
         assertThatThrownBy(
                         () ->
                                 queryOne(
-                                        admin,
+                                        FENCE.admin(),
                                         "SELECT tasker.grant_worker_namespaces(?::name, ARRAY['fence_a'])",
                                         String.class,
                                         role))
                 .hasMessageContaining("scoped_role_has_all_namespaces");
         assertThat(
                         queryOne(
-                                admin,
+                                FENCE.admin(),
                                 "SELECT count(*) FROM tasker.worker_namespace_scopes WHERE role_name = ?",
                                 Long.class,
                                 role))
@@ -408,21 +378,31 @@ class WorkerFencingTest {
         sqlStateOf(() -> queryOne(c, sql, String.class, args)).isEqualTo(INSUFFICIENT_PRIVILEGE);
     }
 
+    /** Sends a message naming {@code step} to {@code queue}, as the worker; its id. */
+    private static long forge(String queue, UUID step) throws SQLException {
+        return queryOne(
+                worker,
+                "SELECT * FROM pgmq.send(?::text, jsonb_build_object('step_uuid', ?::text), 0)",
+                Long.class,
+                queue,
+                step.toString());
+    }
+
     private static UUID createTask(UUID template) throws SQLException {
-        return Workflows.createTask(admin, template);
+        return Workflows.createTask(FENCE.admin(), template);
     }
 
     private static UUID step(UUID task) throws SQLException {
-        return Workflows.step(admin, task, "only");
+        return Workflows.step(FENCE.admin(), task, "only");
     }
 
     private static long messageId(String queue, UUID step) throws SQLException {
-        return Workflows.newestMessage(admin, queue, step);
+        return Workflows.newestMessage(FENCE.admin(), queue, step);
     }
 
     private static long messageCount(String queue, UUID step) throws SQLException {
         return queryOne(
-                admin,
+                FENCE.admin(),
                 "SELECT count(*) FROM pgmq.q_" + queue + " WHERE message->>'step_uuid' = ?",
                 Long.class,
                 step.toString());
@@ -433,7 +413,7 @@ class WorkerFencingTest {
     }
 
     private static String claim(Connection c, UUID step, String queue) throws SQLException {
-        return Workflows.claim(admin, c, step, "w", queue);
+        return Workflows.claim(FENCE.admin(), c, step, "w", queue);
     }
 
     private static boolean heartbeat(Connection c, UUID step, UUID token) throws SQLException {
@@ -460,12 +440,12 @@ class WorkerFencingTest {
     }
 
     private static String state(UUID step) throws SQLException {
-        return Workflows.stepState(admin, step);
+        return Workflows.stepState(FENCE.admin(), step);
     }
 
     private static String lease(UUID step) throws SQLException {
         return queryOne(
-                admin,
+                FENCE.admin(),
                 "SELECT lease_expires_at::text FROM tasker.workflow_steps WHERE workflow_step_uuid = ?",
                 String.class,
                 step);

@@ -1,5 +1,6 @@
 package io.tasker.migrations;
 
+import static io.tasker.migrations.Sql.INSUFFICIENT_PRIVILEGE;
 import static io.tasker.migrations.Sql.execute;
 import static io.tasker.migrations.Sql.queryList;
 import static io.tasker.migrations.Sql.queryOne;
@@ -7,14 +8,13 @@ import static io.tasker.migrations.Sql.sqlStateOf;
 import static io.tasker.migrations.Sql.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tasker.testsupport.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The worker registry of V202612021200__worker_registry.sql: the presence heartbeat upserts one row
@@ -31,10 +31,13 @@ class WorkerRegistryTest {
             """
             {"steps": [{"name": "only", "handler": "examples.noop"}]}
             """;
-    private static final String INSUFFICIENT_PRIVILEGE = "42501";
     private static final String INVALID_PARAMETER = "22023";
 
-    private static TestDatabase.Database database;
+    /** The namespace "waiting" and its template serve the waiting-for-workers test. */
+    @RegisterExtension
+    static final MigratedSchema REGISTRY =
+            new MigratedSchema("registry", "waiting", "single", TEMPLATE);
+
     private static Connection admin;
     private static Connection worker;
     private static Connection orchestrator;
@@ -42,24 +45,10 @@ class WorkerRegistryTest {
 
     @BeforeAll
     static void setUp() throws SQLException {
-        database = TestDatabase.freshMigrated("registry");
-        admin = database.connect();
-        logins = new Logins(database, admin);
+        admin = REGISTRY.admin();
+        logins = REGISTRY.logins();
         worker = logins.login("registry", "tasker_worker");
         orchestrator = logins.login("registry_orch", "tasker_orchestrator");
-    }
-
-    @AfterAll
-    static void tearDown() throws SQLException {
-        for (Connection c : new Connection[] {worker, orchestrator}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-        if (admin != null) {
-            logins.dropAll();
-            admin.close();
-        }
     }
 
     @Test
@@ -300,9 +289,7 @@ class WorkerRegistryTest {
     @Test
     void a_task_with_enqueued_steps_waits_for_workers_once_its_namespace_had_none_long_enough()
             throws SQLException {
-        Workflows.namespace(admin, "waiting");
-        UUID template = Workflows.template(admin, "waiting", "single", TEMPLATE);
-        UUID task = Workflows.createTask(admin, template);
+        UUID task = REGISTRY.createTask();
         // Created two minutes ago; no worker of the namespace was ever seen.
         update(
                 admin,

@@ -20,19 +20,15 @@ import java.util.Optional;
  * carries no problem document (a proxy's error page, say) gets one made up from its status and the
  * start of its body, with a null code.
  */
-public class TaskerApiException extends TaskerClientException {
+public class TaskerApiException extends TaskerRequestException {
 
-    private final String method;
-    private final URI uri;
     private final int status;
     private final Problem problem;
     private final HttpHeaders headers;
 
     public TaskerApiException(
             String method, URI uri, int status, Problem problem, HttpHeaders headers) {
-        super(message(method, uri, status, problem));
-        this.method = method;
-        this.uri = uri;
+        super(method, uri, message(status, problem), null);
         this.status = status;
         this.problem = problem;
         this.headers = headers;
@@ -41,14 +37,6 @@ public class TaskerApiException extends TaskerClientException {
     static TaskerApiException of(
             String method, URI uri, int status, HttpHeaders headers, byte[] body) {
         return new TaskerApiException(method, uri, status, decode(uri, status, body), headers);
-    }
-
-    public String method() {
-        return method;
-    }
-
-    public URI uri() {
-        return uri;
     }
 
     /** The HTTP status of the answer. */
@@ -116,9 +104,8 @@ public class TaskerApiException extends TaskerClientException {
                 Map.of());
     }
 
-    private static String message(String method, URI uri, int status, Problem p) {
-        StringBuilder s = new StringBuilder(method).append(' ').append(uri).append(": ");
-        s.append(status);
+    private static String message(int status, Problem p) {
+        StringBuilder s = new StringBuilder(": ").append(status);
         if (p.code() != null) {
             s.append(' ').append(p.code());
         }
