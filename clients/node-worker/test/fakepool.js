@@ -1,0 +1,38 @@
+// A pool that answers the worker's SQL from a script, recording every call.
+import { SQL } from '../src/index.js';
+
+const NAMES = new Map(Object.entries(SQL).map(([name, text]) => [text, name]));
+
+export class FakePool {
+  constructor(answers = {}) {
+    this.calls = [];
+    this.answers = answers;
+  }
+
+  async query(text, values) {
+    const name = NAMES.get(text);
+    if (!name) throw new Error(`unexpected SQL ${text}`);
+    this.calls.push({ name, values });
+    const answer = this.answers[name];
+    const rows = typeof answer === 'function' ? await answer(values, this.calls.filter((c) => c.name === name).length) : answer;
+    return { rows: rows ?? [] };
+  }
+
+  named(name) {
+    return this.calls.filter((c) => c.name === name);
+  }
+}
+
+export const quietLogger = {
+  lines: [],
+  debug() {},
+  info(m) { this.lines.push(['info', m]); },
+  warn(m) { this.lines.push(['warn', m]); },
+  error(m) { this.lines.push(['error', m]); },
+};
+
+export function capturingLogger() {
+  const lines = [];
+  const log = (level) => (message) => lines.push({ level, message });
+  return { lines, debug() {}, info: log('info'), warn: log('warn'), error: log('error') };
+}
