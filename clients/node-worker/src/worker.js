@@ -56,9 +56,13 @@ export class Worker {
   #loops = [];
   #wakers = new Set();
   #unsupportedSeen = new Set();
+  #listen;
+  #listener;
+  #listening = false;
+  #stopListening = () => {};
 
   constructor(options = {}) {
-    const { namespaces, handlers, pool, connectionString, workerId, logger, observer } = options;
+    const { namespaces, handlers, pool, connectionString, workerId, logger, observer, listen = true } = options;
     if (!Array.isArray(namespaces) || namespaces.length === 0) {
       throw new TypeError('namespaces: give at least one namespace to serve');
     }
@@ -90,6 +94,13 @@ export class Worker {
     }
     this.workerId = workerId ?? defaultWorkerId();
     this.#observer = observer ?? {};
+    // LISTEN needs a dedicated connection: a pool that cannot lend one polls only.
+    this.#listen = listen !== false && typeof this.#pool.connect === 'function';
+  }
+
+  /** True while the LISTEN connection is up (polling goes on either way). */
+  get listening() {
+    return this.#listening;
   }
 
   /** Steps claimed or being read and not finished yet (their handlers may still be running). */
@@ -111,6 +122,9 @@ export class Worker {
       }
     }
     this.#loops = this.#queues.map(({ queue, namespace }) => this.#loop(queue, namespace));
+    if (this.#listen) {
+      this.#listener = this.#listenLoop();
+    }
     this.#log.info(`worker ${this.workerId} serving ${this.#queues.map((q) => q.queue).join(',')}`, {
       worker_id: this.workerId, max_concurrent_steps: this.#settings.maxConcurrentSteps,
       handlers: [...this.#handlers.keys()],
@@ -124,7 +138,8 @@ export class Worker {
   async stop() {
     this.#stopping = true;
     this.#wakeAll();
-    await Promise.allSettled(this.#loops);
+    this.#stopListening();
+    await Promise.allSettled([...this.#loops, this.#listener]);
     const deadline = Date.now() + this.#settings.shutdownDrainMs;
     while (this.#inUse > 0 && Date.now() < deadline) {
       await sleep(50);
@@ -140,6 +155,45 @@ export class Worker {
       await this.#pool.end();
     }
     return abandoned;
+  }
+
+  /**
+   * LISTENs on every served queue's channel (the queue name: each send notifies it) and wakes the
+   * polling loops on a notification; reconnects after a lost connection, waking the loops then too
+   * since messages sent meanwhile notified nobody.
+   */
+  async #listenLoop() {
+    while (!this.#stopping) {
+      let client;
+      try {
+        client = await this.#pool.connect();
+        const lost = new Promise((resolve) => {
+          // Kept after release too: an error event without a listener would crash the process.
+          client.on('error', resolve);
+          client.once('end', resolve);
+          this.#stopListening = resolve;
+        });
+        client.on('notification', () => this.#wakeAll());
+        for (const { queue } of this.#queues) {
+          await client.query(`LISTEN "${queue}"`);
+        }
+        this.#listening = true;
+        this.#wakeAll();
+        const reason = await lost;
+        if (!this.#stopping) {
+          this.#log.warn('LISTEN connection lost; polling until it is back', { error: reason?.message });
+        }
+      } catch (e) {
+        this.#log.warn('LISTEN not connected; polling until it is', { error: e.message });
+      } finally {
+        this.#listening = false;
+        client?.removeAllListeners('notification');
+        client?.release(true);
+      }
+      if (!this.#stopping) {
+        await new Promise((resolve) => { this.#stopListening = resolve; setTimeout(resolve, 1000); });
+      }
+    }
   }
 
   async #loop(queue, namespace) {

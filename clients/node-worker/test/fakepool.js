@@ -1,4 +1,5 @@
 // A pool that answers the worker's SQL from a script, recording every call.
+import { EventEmitter } from 'node:events';
 import { SQL } from '../src/index.js';
 
 const NAMES = new Map(Object.entries(SQL).map(([name, text]) => [text, name]));
@@ -16,6 +17,20 @@ export class FakePool {
     const answer = this.answers[name];
     const rows = typeof answer === 'function' ? await answer(values, this.calls.filter((c) => c.name === name).length) : answer;
     return { rows: rows ?? [] };
+  }
+
+  /** A pool that also lends a connection for LISTEN (`listener` is it, once connected). */
+  withListener() {
+    this.connect = async () => {
+      const client = new EventEmitter();
+      client.listens = [];
+      client.query = async (text) => { client.listens.push(text); return { rows: [] }; };
+      client.released = false;
+      client.release = () => { client.released = true; };
+      this.listener = client;
+      return client;
+    };
+    return this;
   }
 
   named(name) {

@@ -46,6 +46,7 @@ const failurePaths = {
   namespace: NAMESPACE,
   name: 'node_worker_failure_paths',
   version: '1.0.0',
+  identity_strategy: 'always_unique',
   description: 'Node worker tests: a Retry-After shorter than the backoff, then a permanent failure',
   steps: [
     {
@@ -88,6 +89,8 @@ describe('node worker against a running stack', { skip }, () => {
   });
 
   test('a value goes from the Java step into the Node steps and back: 6 -> 36 -> [3,6] -> 18 -> 324', async () => {
+    for (let i = 0; i < 100 && !worker.listening; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(worker.listening, true, 'LISTENs on its queue as the worker login');
     const r = await polyglot(api, 6, { timeoutMs: 60000 });
     assert.equal(r.square, 36);
     assert.deepEqual(r.digits, { digits: [3, 6], sum: 9 });

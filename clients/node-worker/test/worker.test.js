@@ -242,6 +242,39 @@ describe('worker', () => {
     assert.equal(pool.named('read').length, reads);
   });
 
+  test('a send notification on the queue channel wakes an idle loop at once; stop releases the LISTEN connection', async () => {
+    const pool = new FakePool({ ensureQueue: [], read: [] }).withListener();
+    const { w } = worker(pool, {}, { minPollIntervalMs: 60000, maxPollIntervalMs: 60000 });
+    await w.start();
+    for (let i = 0; i < 100 && !w.listening; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(w.listening, true);
+    assert.deepEqual(pool.listener.listens, ['LISTEN "worker_node_examples_queue"']);
+    // Idle now: the next poll would be a minute away without a notification.
+    for (let i = 0; i < 100 && pool.named('read').length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    const reads = pool.named('read').length;
+    pool.listener.emit('notification', { channel: 'worker_node_examples_queue', payload: '' });
+    for (let i = 0; i < 100 && pool.named('read').length === reads; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(pool.named('read').length, reads + 1);
+    await w.stop();
+    assert.equal(pool.listener.released, true);
+    assert.equal(w.listening, false);
+  });
+
+  test('a lost LISTEN connection is reconnected', async () => {
+    const pool = new FakePool({ ensureQueue: [], read: [] }).withListener();
+    const { w, logger } = worker(pool, {}, { minPollIntervalMs: 10, maxPollIntervalMs: 20 });
+    await w.start();
+    for (let i = 0; i < 100 && !w.listening; i++) await new Promise((r) => setTimeout(r, 10));
+    const first = pool.listener;
+    first.emit('error', new Error('terminating connection due to administrator command'));
+    for (let i = 0; i < 300 && (pool.listener === first || !w.listening); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.notEqual(pool.listener, first);
+    assert.equal(first.released, true);
+    assert.equal(w.listening, true);
+    assert.ok(logger.lines.some((l) => l.message.startsWith('LISTEN connection lost')));
+    await w.stop();
+  });
+
   test('settings are checked: at least one namespace, whole numbers, handlers are functions', () => {
     const pool = new FakePool({});
     assert.throws(() => new Worker({ pool, namespaces: [] }), /at least one namespace/);
