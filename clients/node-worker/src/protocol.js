@@ -31,7 +31,25 @@ export const SQL = Object.freeze({
   delete: 'SELECT pgmq.delete($1::text, $2::bigint) AS deleted',
   // $1 queue, $2 message id, $3 reason: archives the message and fails the step it names.
   archivePoison: 'SELECT tasker.archive_poison_message($1::text, $2::bigint, $3::text)',
+  // Presence (the worker registry): $1 worker id, $2 host, $3 namespaces, $4 handler names,
+  // $5 library version, $6 process start, $7 live seconds. Answers the other live workers of the
+  // same namespaces whose handler set differs.
+  presence: `SELECT worker_id, host, namespaces, handlers, sdk_version
+               FROM tasker.worker_heartbeat($1::text, $2::text, $3::text[], $4::text[], $5::text,
+                                            $6::timestamptz, $7::integer)`,
+  // $1 worker id: marks this worker stopped on a graceful shutdown.
+  stopped: 'SELECT tasker.worker_stopped($1::text) AS stopped',
 });
+
+/** The version this library records in the worker registry (package.json's). */
+export const LIBRARY_VERSION = 'node-worker 0.1.0';
+
+const HANDLER_NAME = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;
+
+/** A handler name as templates write it: dotted, at most 255 characters. */
+export function isHandlerName(name) {
+  return typeof name === 'string' && name.length <= 255 && HANDLER_NAME.test(name);
+}
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import pg from 'pg';
 import {
-  ErrorTypes, SQL, decodeStepMessage, failureReport, isDataException, permanentReport,
+  ErrorTypes, LIBRARY_VERSION, SQL, decodeStepMessage, isHandlerName, failureReport, isDataException, permanentReport,
   refusedByDatabase, retryableReport, stepContext, successReport, unsupportedWarning, workerQueue,
 } from './protocol.js';
 
@@ -18,6 +18,8 @@ const DEFAULTS = Object.freeze({
   maxResultBytes: 1048576,
   shutdownDrainMs: 30000,
   reportRetries: 5,
+  presenceIntervalMs: 5000,
+  presenceLiveSeconds: 30,
 });
 
 const UNSUPPORTED_REMEMBERED = 10000;
@@ -60,9 +62,15 @@ export class Worker {
   #listener;
   #listening = false;
   #stopListening = () => {};
+  #presence;
+  #presenceTimer;
+  #startedAt = new Date();
+  #peersWarned = new Set();
 
   constructor(options = {}) {
-    const { namespaces, handlers, pool, connectionString, workerId, logger, observer, listen = true } = options;
+    const {
+      namespaces, handlers, pool, connectionString, workerId, logger, observer, listen = true, presence = true,
+    } = options;
     if (!Array.isArray(namespaces) || namespaces.length === 0) {
       throw new TypeError('namespaces: give at least one namespace to serve');
     }
@@ -70,6 +78,7 @@ export class Worker {
     this.#handlers = handlers instanceof Map ? handlers : new Map(Object.entries(handlers ?? {}));
     for (const [name, fn] of this.#handlers) {
       if (typeof fn !== 'function') throw new TypeError(`handler ${name} is not a function`);
+      if (!isHandlerName(name)) throw new TypeError(`handler name ${JSON.stringify(name)} is not a dotted name like node_examples.digits`);
     }
     if (!pool && !connectionString) {
       throw new TypeError('give a pool or a connectionString');
@@ -96,6 +105,15 @@ export class Worker {
     this.#observer = observer ?? {};
     // LISTEN needs a dedicated connection: a pool that cannot lend one polls only.
     this.#listen = listen !== false && typeof this.#pool.connect === 'function';
+    this.#presence = presence === false ? null : { beats: 0, lastBeatAt: null, error: null, stopped: null };
+  }
+
+  /**
+   * The presence heartbeat's state: `{beats, lastBeatAt, error, stopped}` (`error` is the last
+   * failure's message, null after a successful beat), or null when presence is off.
+   */
+  get presence() {
+    return this.#presence && { ...this.#presence };
   }
 
   /** True while the LISTEN connection is up (polling goes on either way). */
@@ -114,6 +132,10 @@ export class Worker {
 
   /** Creates the queues if needed and starts one polling loop per namespace. */
   async start() {
+    if (this.#presence) {
+      await this.#beat();
+      this.#presenceTimer = setInterval(() => this.#beat(), this.#settings.presenceIntervalMs);
+    }
     for (const { queue } of this.#queues) {
       try {
         await this.#pool.query(SQL.ensureQueue, [queue]);
@@ -151,10 +173,51 @@ export class Worker {
     } else {
       this.#log.info('shutdown: all in-flight steps finished');
     }
+    if (this.#presence) {
+      clearInterval(this.#presenceTimer);
+      try {
+        const { rows } = await this.#pool.query(SQL.stopped, [this.workerId]);
+        this.#presence.stopped = rows[0].stopped === true;
+      } catch (e) {
+        this.#log.warn('could not mark this worker stopped in the registry; it is gone after the live timeout',
+          { worker_id: this.workerId, error: e.message });
+      }
+    }
     if (this.#ownsPool) {
       await this.#pool.end();
     }
     return abandoned;
+  }
+
+  /**
+   * One presence heartbeat (tasker.worker_heartbeat): records or refreshes this worker's row and
+   * warns, once per peer and handler set, about live workers of the same namespaces whose handlers
+   * differ. A failure is logged and the next interval tries again.
+   */
+  async #beat() {
+    try {
+      const { rows } = await this.#pool.query(SQL.presence, [
+        this.workerId, os.hostname(), this.#queues.map((q) => q.namespace), [...this.#handlers.keys()],
+        LIBRARY_VERSION, this.#startedAt, this.#settings.presenceLiveSeconds,
+      ]);
+      this.#presence.beats += 1;
+      this.#presence.lastBeatAt = new Date();
+      this.#presence.error = null;
+      for (const peer of rows) {
+        const key = `${peer.worker_id}\n${peer.handlers.join(',')}`;
+        if (this.#peersWarned.has(key)) continue;
+        this.#peersWarned.add(key);
+        this.#log.warn(`worker ${peer.worker_id} on ${peer.host} also serves ${peer.namespaces.join(',')} with handlers`
+          + ` [${peer.handlers.join(', ')}], this worker ${this.workerId} with [${[...this.#handlers.keys()].sort().join(', ')}]:`
+          + ' a step goes to whichever reads it first, and one without the handler fails it as unknown_handler',
+        { worker_id: this.workerId, peer: peer.worker_id });
+      }
+    } catch (e) {
+      if (this.#presence.error === null) {
+        this.#log.warn('presence heartbeat failed; trying again at the next interval', { error: e.message });
+      }
+      this.#presence.error = e.message;
+    }
   }
 
   /**

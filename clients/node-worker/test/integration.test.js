@@ -85,7 +85,10 @@ describe('node worker against a running stack', { skip }, () => {
   });
 
   after(async () => {
-    if (worker) assert.equal(await worker.stop(), 0);
+    if (worker) {
+      assert.equal(await worker.stop(), 0);
+      assert.equal(worker.presence.stopped, true, 'tasker.worker_stopped marked this worker stopped');
+    }
   });
 
   test('a value goes from the Java step into the Node steps and back: 6 -> 36 -> [3,6] -> 18 -> 324', async () => {
@@ -132,6 +135,12 @@ describe('node worker against a running stack', { skip }, () => {
       assert.equal(r.verdict, 'accepted');
     }
     assert.ok(seen.report.some((r) => r.outcome === 'retryable_failure' && JSON.parse(r.error).retry_after_ms === 200));
+  });
+
+  test('the worker records its presence in the worker registry (tasker.worker_heartbeat) as the scoped login', () => {
+    const presence = worker.presence;
+    assert.equal(presence.error, null);
+    assert.ok(presence.beats >= 1);
   });
 
   test('the worker login is scoped: another namespace\'s queue is refused', async () => {

@@ -1,6 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { PermanentError, RetryableError, Worker } from '../src/index.js';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { LIBRARY_VERSION, PermanentError, RetryableError, Worker } from '../src/index.js';
 import { FakePool, capturingLogger } from './fakepool.js';
 import { claimedAnswer, stepMessage } from './fixtures.js';
 import { assertValid, resultDocument } from './schemas.js';
@@ -275,6 +277,58 @@ describe('worker', () => {
     await w.stop();
   });
 
+  test('presence: a heartbeat at start with id, host, namespaces, handlers, version, start and live seconds; worker_stopped after the drain', async () => {
+    const pool = new FakePool({ ensureQueue: [], read: [], presence: [], stopped: [{ stopped: true }] });
+    const { w } = worker(pool, { 'node_examples.b': async () => 1, 'node_examples.a': async () => 2 },
+      { presenceIntervalMs: 20, presenceLiveSeconds: 45, minPollIntervalMs: 10, maxPollIntervalMs: 20, listen: false });
+    await w.start();
+    const [id, host, namespaces, handlerNames, version, started, live] = pool.named('presence')[0].values;
+    assert.deepEqual([id, host, namespaces, handlerNames, version, live],
+      ['node-test-1', os.hostname(), ['node_examples'], ['node_examples.b', 'node_examples.a'], LIBRARY_VERSION, 45]);
+    assert.ok(started instanceof Date && started.getTime() <= Date.now());
+    for (let i = 0; i < 100 && pool.named('presence').length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(pool.named('presence').length >= 3, 'beats every presenceIntervalMs');
+    await w.stop();
+    const beats = pool.named('presence').length;
+    assert.deepEqual(pool.named('stopped')[0].values, ['node-test-1']);
+    assert.equal(pool.calls.at(-1).name, 'stopped', 'marked stopped last, after the drain');
+    assert.deepEqual({ ...w.presence, lastBeatAt: null }, { beats, lastBeatAt: null, error: null, stopped: true });
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(pool.named('presence').length, beats, 'no beat after stop');
+  });
+
+  test('presence: a peer of the same namespace with other handlers is warned about once; a failed beat is not fatal', async () => {
+    const peer = { worker_id: 'jvm-1', host: 'h2', namespaces: ['node_examples'], handlers: ['node_examples.other'], sdk_version: 'x' };
+    const pool = new FakePool({
+      ensureQueue: [], read: [],
+      presence: (v, n) => { if (n === 3) throw new Error('connection refused'); return [peer]; },
+    });
+    const { w, logger } = worker(pool, { 'node_examples.a': async () => 1 },
+      { presenceIntervalMs: 15, minPollIntervalMs: 10, maxPollIntervalMs: 20, listen: false });
+    await w.start();
+    for (let i = 0; i < 200 && pool.named('presence').length < 5; i++) await new Promise((r) => setTimeout(r, 10));
+    await w.stop();
+    const warnings = logger.lines.filter((l) => l.message.startsWith('worker jvm-1 on h2 also serves node_examples'));
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0].message, /\[node_examples\.other\], this worker node-test-1 with \[node_examples\.a\]/);
+    assert.equal(logger.lines.filter((l) => l.message.startsWith('presence heartbeat failed')).length, 1);
+    assert.equal(w.presence.error, null, 'the beats after the failure succeeded');
+  });
+
+  test('presence off: no registry calls', async () => {
+    const pool = new FakePool({ ensureQueue: [], read: [] });
+    const { w } = worker(pool, {}, { presence: false, listen: false });
+    await w.start();
+    await w.stop();
+    assert.equal(w.presence, null);
+    assert.deepEqual(pool.calls.filter((c) => c.name === 'presence' || c.name === 'stopped'), []);
+  });
+
+  test('the version recorded in the registry is package.json\'s', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    assert.equal(LIBRARY_VERSION, `node-worker ${pkg.version}`);
+  });
+
   test('settings are checked: at least one namespace, whole numbers, handlers are functions', () => {
     const pool = new FakePool({});
     assert.throws(() => new Worker({ pool, namespaces: [] }), /at least one namespace/);
@@ -282,6 +336,7 @@ describe('worker', () => {
     assert.throws(() => new Worker({ pool, namespaces: ['a'], maxConcurrentSteps: 0 }), /maxConcurrentSteps must be a whole number of at least 1/);
     assert.throws(() => new Worker({ pool, namespaces: ['a'], batchSize: 1.5 }), /batchSize/);
     assert.throws(() => new Worker({ pool, namespaces: ['a'], handlers: { x: 1 } }), /handler x is not a function/);
+    assert.throws(() => new Worker({ pool, namespaces: ['a'], handlers: { 'a..b': () => 1 } }), /not a dotted name/);
     assert.throws(() => new Worker({ namespaces: ['a'] }), /pool or a connectionString/);
     assert.equal(new Worker({ pool, namespaces: ['a'], maxConcurrentSteps: 1 }).settings.maxConcurrentSteps, 1);
   });
