@@ -18,8 +18,8 @@ const dbUrl = process.env.TASKER_WORKER_DB_URL;
 async function stackProblem() {
   if (!dbUrl) return 'TASKER_WORKER_DB_URL is not set';
   try {
-    const r = await fetch(`${apiUrl}/q/health/ready`, { signal: AbortSignal.timeout(5000) });
-    if (!r.ok) return `${apiUrl}/q/health/ready answered ${r.status}`;
+    // Any HTTP answer will do (health may be on a management port, the API may want a key).
+    await fetch(`${apiUrl}/v1/templates`, { signal: AbortSignal.timeout(5000) });
   } catch (e) {
     return `no orchestrator at ${apiUrl}: ${e.cause?.message ?? e.message}`;
   }

@@ -13,20 +13,16 @@ import io.tasker.messages.api.Task;
 import io.tasker.testsupport.ServiceProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,16 +35,11 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class LocalStack {
 
-    /** The login {@code TASKER_LOCAL_EXTRA_WORKER_NAMESPACES} creates. */
-    static final String EXTRA_WORKER_ROLE = "tasker_local_extra_worker";
-
     private final Path root;
     private final Path data;
     private final int pgPort;
     private final int apiPort;
     private final int workerPort;
-    private final List<String> extraWorkerNamespaces;
-    private final String extraWorkerPassword;
     private final List<ServiceProcess> services = new ArrayList<>();
     private EmbeddedPostgres postgres;
 
@@ -58,10 +49,6 @@ public final class LocalStack {
         this.pgPort = intEnv("TASKER_LOCAL_PG_PORT", 54329);
         this.apiPort = intEnv("TASKER_LOCAL_API_PORT", 8080);
         this.workerPort = intEnv("TASKER_LOCAL_WORKER_PORT", 8081);
-        this.extraWorkerNamespaces = listEnv("TASKER_LOCAL_EXTRA_WORKER_NAMESPACES");
-        String password = System.getenv("TASKER_LOCAL_EXTRA_WORKER_PASSWORD");
-        this.extraWorkerPassword =
-                password == null || password.isBlank() ? "tasker-local-worker" : password;
     }
 
     public static void main(String[] args) throws Exception {
@@ -113,8 +100,6 @@ public final class LocalStack {
                 "TASKER_TEMPLATES_PATH",
                 root.resolve("worker-service/src/main/resources/templates").toString());
         start("orchestrator", orchestratorJar, orchestratorEnv, apiPort);
-        // The orchestrator has migrated the database: the worker functions and roles exist.
-        String extraWorkerUrl = extraWorkerNamespaces.isEmpty() ? null : createExtraWorkerLogin();
 
         Map<String, String> workerEnv = new java.util.HashMap<>(db);
         workerEnv.put("TASKER_HTTP_PORT", String.valueOf(workerPort));
@@ -141,16 +126,9 @@ public final class LocalStack {
                         + workerPort
                         + "/q/metrics");
         System.out.println("  Logs         " + data.resolve("logs"));
-        if (extraWorkerUrl != null) {
-            System.out.println(
-                    "  Worker login "
-                            + EXTRA_WORKER_ROLE
-                            + " for namespaces "
-                            + String.join(",", extraWorkerNamespaces)
-                            + " (other workers, e.g. clients/node-worker):");
-            System.out.println("    TASKER_WORKER_DB_URL=" + extraWorkerUrl);
-        }
         System.out.println("Try it: ./tasker demo      Stop: Ctrl-C");
+        // After the summary: the orchestrator has migrated, so the worker functions exist.
+        ExtraWorkerLogin.fromEnvironment(pgPort).ifPresent(ExtraWorkerLogin::createAndPrint);
         System.out.flush();
         new CountDownLatch(1).await();
     }
@@ -223,45 +201,6 @@ public final class LocalStack {
         }
     }
 
-    /**
-     * A login scoped to the extra namespaces (decision 004: {@code
-     * tasker.grant_worker_namespaces}), for workers that are not this stack's JVM worker; the
-     * connection URL it answers is printed for them.
-     */
-    private String createExtraWorkerLogin() throws SQLException {
-        String url = "jdbc:postgresql://localhost:" + pgPort + "/tasker";
-        try (Connection c = DriverManager.getConnection(url, "postgres", "postgres");
-                PreparedStatement grant =
-                        c.prepareStatement(
-                                "SELECT tasker.grant_worker_namespaces(?::name, ?::text[])");
-                PreparedStatement login =
-                        c.prepareStatement(
-                                "SELECT pg_catalog.format('ALTER ROLE %I LOGIN PASSWORD %L', ?, ?)")) {
-            grant.setString(1, EXTRA_WORKER_ROLE);
-            grant.setArray(2, c.createArrayOf("text", extraWorkerNamespaces.toArray()));
-            grant.execute();
-            login.setString(1, EXTRA_WORKER_ROLE);
-            login.setString(2, extraWorkerPassword);
-            try (ResultSet rs = login.executeQuery();
-                    Statement st = c.createStatement()) {
-                rs.next();
-                st.execute(rs.getString(1));
-            }
-        }
-        log(
-                "worker login "
-                        + EXTRA_WORKER_ROLE
-                        + " may serve namespaces "
-                        + String.join(",", extraWorkerNamespaces));
-        return "postgresql://"
-                + EXTRA_WORKER_ROLE
-                + ":"
-                + URLEncoder.encode(extraWorkerPassword, StandardCharsets.UTF_8)
-                + "@localhost:"
-                + pgPort
-                + "/tasker";
-    }
-
     private void start(String name, Path jar, Map<String, String> env, int port) {
         ServiceProcess service =
                 ServiceProcess.builder(name, jar)
@@ -288,14 +227,6 @@ public final class LocalStack {
             }
         }
         log("stopped");
-    }
-
-    private static List<String> listEnv(String key) {
-        String v = System.getenv(key);
-        if (v == null || v.isBlank()) {
-            return List.of();
-        }
-        return Arrays.stream(v.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
     }
 
     private static int intEnv(String key, int fallback) {
