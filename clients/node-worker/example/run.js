@@ -18,14 +18,16 @@ const api = new TaskerApi(process.env.TASKER_URL ?? 'http://localhost:8080');
 await registerTemplates(api);
 const worker = new Worker({ connectionString: dbUrl, namespaces: [NAMESPACE], handlers });
 await worker.start();
-const stop = () => worker.stop().then(() => process.exit(130));
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+let stopped;
+const stop = () => (stopped ??= worker.stop());
+const interrupted = () => stop().then(() => process.exit(130));
+process.once('SIGINT', interrupted);
+process.once('SIGTERM', interrupted);
 try {
   const r = await polyglot(api, evenNumber);
   console.log(`examples/polyglot_square (Java)   ${evenNumber}^2 = ${r.square}`);
   console.log(`node_examples/polyglot_digits (Node) digits ${JSON.stringify(r.digits)} -> even_sum ${r.evenSum}`);
   console.log(`examples/polyglot_square (Java)   ${r.evenSum}^2 = ${r.squareAgain}`);
 } finally {
-  await worker.stop();
+  await stop();
 }

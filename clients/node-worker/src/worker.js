@@ -158,6 +158,9 @@ export class Worker {
    * after that return to the queue when their leases expire. Resolves with the number abandoned.
    */
   async stop() {
+    if (this.#stopping) {
+      throw new Error('stop() was called already');
+    }
     this.#stopping = true;
     this.#wakeAll();
     this.#stopListening();
@@ -402,9 +405,12 @@ export class Worker {
     if (report.refusal) {
       this.#log.warn(`handler ${name} gave an outcome that cannot be stored; failing the step: ${report.refusal}`, ids);
     }
-    await this.#report(claim, report, name, ids);
-    // The slot stays taken until the handler has really returned (a timed-out one may still run).
-    await ran;
+    try {
+      await this.#report(claim, report, name, ids);
+    } finally {
+      // The slot stays taken until the handler has really returned (a timed-out one may still run).
+      await ran;
+    }
   }
 
   async #heartbeat(claim, cancel, ids) {

@@ -242,6 +242,7 @@ describe('worker', () => {
     const reads = pool.named('read').length;
     await new Promise((r) => setTimeout(r, 60));
     assert.equal(pool.named('read').length, reads);
+    await assert.rejects(w.stop(), /stop\(\) was called already/);
   });
 
   test('a send notification on the queue channel wakes an idle loop at once; stop releases the LISTEN connection', async () => {
