@@ -2,7 +2,8 @@
 // Runnable example: a Node worker for namespace node_examples next to the JVM worker.
 //   TASKER_WORKER_DB_URL=postgresql://... [TASKER_URL=http://localhost:8080] [TASKER_API_KEY=...] \
 //     node example/run.js [even number, default 6]
-// Registers the templates, starts the worker, runs Java -> Node -> Java and prints the values.
+// Registers the template examples/polyglot, starts the worker and runs one task whose steps go
+// Java -> Node -> Java (each step in its own namespace's queue), then prints the values.
 import { TaskerApi, Worker } from '../src/index.js';
 import { NAMESPACE, handlers } from './handlers.js';
 import { polyglot, registerTemplates } from './polyglot.js';
@@ -25,9 +26,10 @@ process.once('SIGINT', interrupted);
 process.once('SIGTERM', interrupted);
 try {
   const r = await polyglot(api, evenNumber);
-  console.log(`examples/polyglot_square (Java)   ${evenNumber}^2 = ${r.square}`);
-  console.log(`node_examples/polyglot_digits (Node) digits ${JSON.stringify(r.digits)} -> even_sum ${r.evenSum}`);
-  console.log(`examples/polyglot_square (Java)   ${r.evenSum}^2 = ${r.squareAgain}`);
+  console.log(`square       (Java, examples)      ${evenNumber}^2 = ${r.square}`);
+  console.log(`digits       (Node, node_examples) ${JSON.stringify(r.digits)}`);
+  console.log(`even_sum     (Node, node_examples) ${r.evenSum}`);
+  console.log(`square_again (Java, examples)      ${r.evenSum}^2 = ${r.squareAgain}`);
 } finally {
   await stop();
 }

@@ -91,19 +91,25 @@ describe('node worker against a running stack', { skip }, () => {
     }
   });
 
-  test('a value goes from the Java step into the Node steps and back: 6 -> 36 -> [3,6] -> 18 -> 324', async () => {
+  test('one task, steps in two languages: square (Java) 6 -> 36, digits and even_sum (Node) -> [3,6], 18, square_again (Java) -> 324', async () => {
     for (let i = 0; i < 100 && !worker.listening; i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal(worker.listening, true, 'LISTENs on its queue as the worker login');
     const r = await polyglot(api, 6, { timeoutMs: 60000 });
+    assert.equal(r.task.namespace, 'examples', 'the task is of the JVM namespace');
     assert.equal(r.square, 36);
     assert.deepEqual(r.digits, { digits: [3, 6], sum: 9 });
     assert.equal(r.evenSum, 18);
     assert.equal(r.squareAgain, 324);
-    const [java, node] = r.tasks;
-    for (const step of node.steps) {
-      assert.deepEqual(step.attempt_history.map((a) => a.worker_id), [worker.workerId], `${step.name} ran on the Node worker`);
+    const ranOn = Object.fromEntries(r.task.steps.map((s) => [s.name, s.attempt_history.map((a) => a.worker_id)]));
+    assert.deepEqual(ranOn.digits, [worker.workerId], 'digits ran on the Node worker');
+    assert.deepEqual(ranOn.even_sum, [worker.workerId], 'even_sum ran on the Node worker');
+    for (const step of ['square', 'square_again']) {
+      assert.equal(ranOn[step].length, 1);
+      assert.notEqual(ranOn[step][0], worker.workerId, `${step} ran on the JVM worker`);
     }
-    assert.notEqual(java.steps[0].attempt_history[0].worker_id, worker.workerId, 'square ran on the JVM worker');
+    const messages = seen.message.filter((m) => m.task_uuid === r.task.task_uuid);
+    assert.deepEqual(messages.map((m) => m.step_name).sort(), ['digits', 'even_sum'], 'only the Node steps came to the Node queue');
+    assert.ok(messages.every((m) => m.namespace === NAMESPACE), 'their messages name the step namespace');
   });
 
   test('a Retry-After replaces the template backoff, and a permanent failure fails the task with its error', async () => {

@@ -49,7 +49,7 @@ describe('worker', () => {
     assertValid('step-result', resultDocument(r.raw));
     assert.equal(seen.attempt, 1);
     assert.deepEqual(seen.parents, ['digits']);
-    assert.deepEqual(seen.context, { number: 36 });
+    assert.deepEqual(seen.context, { even_number: 6 });
     assert.equal(seen.handler, 'node_examples.even_sum');
     assert.ok(Date.parse(seen.deadline) - Date.now() <= 30000);
     assert.equal(seen.signal.aborted, false);
