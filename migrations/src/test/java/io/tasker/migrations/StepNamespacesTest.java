@@ -276,12 +276,7 @@ class StepNamespacesTest {
     }
 
     private static boolean heartbeat(Connection c, UUID step, UUID token) throws SQLException {
-        return queryOne(
-                c,
-                "SELECT tasker.heartbeat_step(?::uuid, ?::uuid, 60)",
-                Boolean.class,
-                step,
-                token);
+        return Workflows.heartbeat(c, step, token);
     }
 
     private static String stepNamespace(UUID step) throws SQLException {
@@ -293,10 +288,6 @@ class StepNamespacesTest {
     }
 
     private static long messageCount(String queue, UUID step) throws SQLException {
-        return queryOne(
-                admin,
-                "SELECT count(*) FROM pgmq.q_" + queue + " WHERE message->>'step_uuid' = ?",
-                Long.class,
-                step.toString());
+        return Workflows.messageCount(admin, queue, step);
     }
 }

@@ -421,11 +421,7 @@ class WorkerFencingTest {
     }
 
     private static long messageCount(String queue, UUID step) throws SQLException {
-        return queryOne(
-                admin,
-                "SELECT count(*) FROM pgmq.q_" + queue + " WHERE message->>'step_uuid' = ?",
-                Long.class,
-                step.toString());
+        return Workflows.messageCount(admin, queue, step);
     }
 
     private static long noticeCount(UUID step) throws SQLException {
@@ -437,12 +433,7 @@ class WorkerFencingTest {
     }
 
     private static boolean heartbeat(Connection c, UUID step, UUID token) throws SQLException {
-        return queryOne(
-                c,
-                "SELECT tasker.heartbeat_step(?::uuid, ?::uuid, 60)",
-                Boolean.class,
-                step,
-                token);
+        return Workflows.heartbeat(c, step, token);
     }
 
     private static String report(Connection c, UUID step, UUID token, String outcome)
