@@ -149,6 +149,8 @@ public final class LocalStack {
                         + api
                         + "/v1/tasks");
         System.out.println("Try it: ./tasker demo      Stop: Ctrl-C");
+        // After the summary: the orchestrator has migrated, so the worker functions exist.
+        ExtraWorkerLogin.fromEnvironment(pgPort).ifPresent(ExtraWorkerLogin::createAndPrint);
         System.out.flush();
         new CountDownLatch(1).await();
     }

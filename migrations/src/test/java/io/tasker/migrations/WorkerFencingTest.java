@@ -401,11 +401,7 @@ class WorkerFencingTest {
     }
 
     private static long messageCount(String queue, UUID step) throws SQLException {
-        return queryOne(
-                FENCE.admin(),
-                "SELECT count(*) FROM pgmq.q_" + queue + " WHERE message->>'step_uuid' = ?",
-                Long.class,
-                step.toString());
+        return Workflows.messageCount(FENCE.admin(), queue, step);
     }
 
     private static long noticeCount(UUID step) throws SQLException {
@@ -417,12 +413,7 @@ class WorkerFencingTest {
     }
 
     private static boolean heartbeat(Connection c, UUID step, UUID token) throws SQLException {
-        return queryOne(
-                c,
-                "SELECT tasker.heartbeat_step(?::uuid, ?::uuid, 60)",
-                Boolean.class,
-                step,
-                token);
+        return Workflows.heartbeat(c, step, token);
     }
 
     private static String report(Connection c, UUID step, UUID token, String outcome)

@@ -73,6 +73,25 @@ final class Workflows {
                 step.toString());
     }
 
+    /** How many messages about {@code step} {@code queue} holds (read as {@code admin}). */
+    static long messageCount(Connection admin, String queue, UUID step) throws SQLException {
+        return queryOne(
+                admin,
+                "SELECT count(*) FROM pgmq.q_" + queue + " WHERE message->>'step_uuid' = ?",
+                Long.class,
+                step.toString());
+    }
+
+    /** Extends the lease of the claim {@code token} of {@code step} by 60 s; false when lost. */
+    static boolean heartbeat(Connection c, UUID step, UUID token) throws SQLException {
+        return queryOne(
+                c,
+                "SELECT tasker.heartbeat_step(?::uuid, ?::uuid, 60)",
+                Boolean.class,
+                step,
+                token);
+    }
+
     /**
      * Claims {@code step} through its newest message in {@code queue}, as a worker does (the
      * message is looked up as the admin: {@code c} may be a role that cannot read the table).

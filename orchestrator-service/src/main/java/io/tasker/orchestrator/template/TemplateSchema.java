@@ -62,10 +62,13 @@ public class TemplateSchema {
                 "maxItems",
                 limits.maxDependenciesPerStep(),
                 "max-dependencies-per-step");
+        // A step's namespace follows the template namespace's rules.
+        int namespaceLength = Math.min(limits.maxNamespaceLength(), NAMESPACE_LENGTH_CEILING);
+        limit("/properties/namespace", "maxLength", namespaceLength, "max-namespace-length");
         limit(
-                "/properties/namespace",
+                "/$defs/step/properties/namespace",
                 "maxLength",
-                Math.min(limits.maxNamespaceLength(), NAMESPACE_LENGTH_CEILING),
+                namespaceLength,
                 "max-namespace-length");
         limit(
                 "/properties/name",

@@ -11,10 +11,13 @@ import io.tasker.orchestrator.rest.ApiException;
 import io.tasker.orchestrator.rest.JsonBodies;
 import io.tasker.orchestrator.template.TemplateRepository.StoredTemplate;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /** Registers and reads versioned task templates. */
@@ -49,10 +52,10 @@ public class TemplateService {
     }
 
     /**
-     * Parses, validates and stores a template version, creating its namespace and queue, in one
-     * transaction. The same content again is a no-op; other content under an existing version is a
-     * conflict. Parsing and validation (graph checks, schema compilation) run on a worker thread,
-     * never on the event loop.
+     * Parses, validates and stores a template version, creating its namespaces and their queues
+     * (the template's and those its steps name), in one transaction. The same content again is a
+     * no-op; other content under an existing version is a conflict. Parsing and validation (graph
+     * checks, schema compilation) run on a worker thread, never on the event loop.
      */
     public Uni<Registration> register(String body, boolean yaml) {
         return register(body, yaml, namespace -> {});
@@ -98,13 +101,7 @@ public class TemplateService {
         String version = template.get("version").asText();
         return pool.withTransaction(
                         tx ->
-                                repository
-                                        .insertNamespace(tx, namespace)
-                                        .chain(
-                                                () ->
-                                                        repository.callEnsureQueue(
-                                                                tx,
-                                                                QueueNames.workerQueue(namespace)))
+                                namespacesAndQueues(tx, namespaces(template))
                                         .chain(() -> repository.insertTemplate(tx, template, hash))
                                         .chain(
                                                 inserted ->
@@ -125,6 +122,33 @@ public class TemplateService {
                                 LOG.infof("registered template %s/%s@%s", namespace, name, version);
                             }
                         });
+    }
+
+    /** The template's namespace, then each other namespace its steps name, once, in order. */
+    static Set<String> namespaces(JsonNode template) {
+        Set<String> namespaces = new LinkedHashSet<>();
+        namespaces.add(template.get("namespace").asText());
+        for (JsonNode step : template.get("steps")) {
+            JsonNode namespace = step.path("namespace");
+            if (namespace.isTextual()) {
+                namespaces.add(namespace.asText());
+            }
+        }
+        return namespaces;
+    }
+
+    /** Records each namespace and creates its worker queue unless they exist, one after another. */
+    private Uni<Void> namespacesAndQueues(SqlClient tx, Set<String> namespaces) {
+        Uni<Void> done = Uni.createFrom().voidItem();
+        for (String namespace : namespaces) {
+            done =
+                    done.chain(() -> repository.insertNamespace(tx, namespace))
+                            .chain(
+                                    () ->
+                                            repository.callEnsureQueue(
+                                                    tx, QueueNames.workerQueue(namespace)));
+        }
+        return done;
     }
 
     private static Registration toRegistration(

@@ -126,7 +126,16 @@ public final class TemplateValidator {
                         "max_waiting_minutes"));
         ArrayNode steps = out.putArray("steps");
         for (JsonNode step : doc.get("steps")) {
-            ObjectNode n = filled(step, STEP, "name", "handler", "config", "inputs", "depends_on");
+            ObjectNode n =
+                    filled(
+                            step,
+                            STEP,
+                            "name",
+                            "handler",
+                            "namespace",
+                            "config",
+                            "inputs",
+                            "depends_on");
             ObjectNode retry = retry(step);
             // A base delay above the default ceiling raises the ceiling rather than being cut.
             if (retry.get("max_backoff_ms").asLong() < retry.get("backoff_base_ms").asLong()) {
