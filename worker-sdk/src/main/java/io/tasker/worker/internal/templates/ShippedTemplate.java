@@ -17,7 +17,8 @@ import java.util.List;
 public record ShippedTemplate(String source, String body, boolean json, JsonNode document) {
 
     /** A step of the template and the handler it names. */
-    public record StepHandlerName(String step, String handler) {}
+    /** A step, the handler it names and the namespace whose workers run it. */
+    public record StepHandlerName(String step, String handler, String namespace) {}
 
     public String namespace() {
         return document.path("namespace").asText("");
@@ -42,7 +43,9 @@ public record ShippedTemplate(String source, String body, boolean json, JsonNode
         for (JsonNode step : document.path("steps")) {
             out.add(
                     new StepHandlerName(
-                            step.path("name").asText(""), step.path("handler").asText("")));
+                            step.path("name").asText(""),
+                            step.path("handler").asText(""),
+                            step.path("namespace").asText(namespace())));
         }
         return out;
     }

@@ -34,19 +34,16 @@ public final class ShippedTemplates {
     }
 
     /**
-     * Every step of a template of a served namespace whose handler this application lacks, as one
-     * line each ({@code template ns/name@1.0.0 (file): step s1 names handler h, which this worker
-     * does not have}); empty when all are there. Templates of namespaces this worker does not serve
-     * are another application's business.
+     * Every step run in a served namespace (the step's own {@code namespace}, else its template's)
+     * whose handler this application lacks, as one line each ({@code template ns/name@1.0.0
+     * (file): step s1 names handler h, which this worker does not have}); empty when all are there.
+     * Steps of namespaces this worker does not serve are another application's business.
      */
     public List<String> missingHandlers(Collection<String> namespaces, Set<String> handlers) {
         List<String> problems = new ArrayList<>();
         for (ShippedTemplate t : templates) {
-            if (!namespaces.contains(t.namespace())) {
-                continue;
-            }
             for (ShippedTemplate.StepHandlerName s : t.steps()) {
-                if (!handlers.contains(s.handler())) {
+                if (namespaces.contains(s.namespace()) && !handlers.contains(s.handler())) {
                     problems.add(
                             "template "
                                     + t.label()

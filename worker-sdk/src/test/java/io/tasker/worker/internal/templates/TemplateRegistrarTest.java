@@ -52,6 +52,10 @@ class TemplateRegistrarTest {
               - name: pack
                 handler: shop.pack
                 depends_on: [check]
+              - name: label
+                handler: printing.label
+                namespace: shop_printing
+                depends_on: [pack]
             """;
 
     private static final String OTHER_TEAM =
@@ -110,8 +114,10 @@ class TemplateRegistrarTest {
         ShippedTemplate order = found.stream().filter(t -> !t.json()).findFirst().orElseThrow();
         assertThat(order.steps())
                 .containsExactly(
-                        new ShippedTemplate.StepHandlerName("check", "shop.check"),
-                        new ShippedTemplate.StepHandlerName("pack", "shop.pack"));
+                        new ShippedTemplate.StepHandlerName("check", "shop.check", "shop"),
+                        new ShippedTemplate.StepHandlerName("pack", "shop.pack", "shop"),
+                        new ShippedTemplate.StepHandlerName(
+                                "label", "printing.label", "shop_printing"));
     }
 
     @Test
@@ -133,9 +139,11 @@ class TemplateRegistrarTest {
                 .hasMessageContaining(
                         "template shop/order@1.2.0 (order.yaml): step 'pack' names handler"
                                 + " 'shop.pack', which this worker does not have")
-                // billing is not served here: its handlers are another application's.
+                // billing is not served here, nor is shop_printing, where the step 'label' runs:
+                // their handlers are another application's.
                 .message()
-                .doesNotContain("billing");
+                .doesNotContain("billing")
+                .doesNotContain("printing.label");
         assertThat(received).isEmpty();
     }
 
