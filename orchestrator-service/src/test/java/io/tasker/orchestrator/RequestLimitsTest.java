@@ -87,6 +87,9 @@ class RequestLimitsTest {
                                 HttpRequest.newBuilder(tasksUri)
                                         .timeout(Duration.ofSeconds(30))
                                         .header("Content-Type", "application/json")
+                                        .header(
+                                                "Authorization",
+                                                "Bearer " + AdminCredential.adminKey())
                                         // A stream of unknown length goes out chunked.
                                         .POST(
                                                 HttpRequest.BodyPublishers.ofInputStream(

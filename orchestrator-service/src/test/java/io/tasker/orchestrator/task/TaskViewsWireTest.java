@@ -99,7 +99,9 @@ class TaskViewsWireTest {
                                 .addOffsetDateTime(null)
                                 .addOffsetDateTime(null)
                                 .addInteger(1)
-                                .addInteger(0));
+                                .addInteger(0)
+                                // every namespace: the admin credential is not limited
+                                .addArrayOfString(null));
         assertSame(
                 JsonSupport.write(
                         JsonSupport.parse(getOk("/v1/tasks?namespace=wire_test&limit=1"))
