@@ -29,7 +29,8 @@ public abstract class ConfigProfile implements QuarkusTestProfile {
             Properties properties = new Properties();
             properties.load(in);
             Map<String, String> read = new TreeMap<>();
-            properties.stringPropertyNames()
+            properties
+                    .stringPropertyNames()
                     .forEach(key -> read.put(key, properties.getProperty(key)));
             this.overrides = Map.copyOf(read);
         } catch (IOException e) {
