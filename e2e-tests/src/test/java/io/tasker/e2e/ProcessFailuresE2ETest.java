@@ -103,7 +103,7 @@ class ProcessFailuresE2ETest {
                 .until(() -> paused.log().contains("late_result_rejected"));
         Task after = cluster.api(run.orchestrator()).getTask(run.task());
         Step blocking = step(after, "blocking");
-        assertThat(after.status()).isEqualTo(TaskState.COMPLETE);
+        assertThat(after.summary().status()).isEqualTo(TaskState.COMPLETE);
         assertThat(blocking.results().get("attempt").asInt()).isEqualTo(2);
         assertThat(blocking.attemptHistory().get(1).workerId()).isEqualTo(winner.name());
         assertThat(stepStates(blocking)).endsWith("enqueued_for_orchestration", "complete");
