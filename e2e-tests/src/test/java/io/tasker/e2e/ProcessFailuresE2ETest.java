@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Real processes break for real: kill -9, SIGSTOP past the lease, SIGTERM with work in flight. */
@@ -37,14 +37,8 @@ class ProcessFailuresE2ETest {
               - { name: after, handler: examples.noop, depends_on: [blocking] }
             """;
 
-    private Cluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    /** The cluster of the running test, closed after it. */
+    @AutoClose private Cluster cluster;
 
     @Test
     void a_worker_killed_mid_step_loses_its_lease_and_another_worker_finishes_the_task()
