@@ -963,6 +963,7 @@ public final class Benchmark {
     /** Creates a task of a bench template with an empty context and returns its uuid. */
     private String create(String template) {
         return api().createTask(CreateTaskRequest.of("bench", template, JsonSupport.object()))
+                .summary()
                 .taskUuid()
                 .toString();
     }

@@ -49,6 +49,7 @@ class CancellationE2ETest {
         assertThat(registered.template().summary().name()).isEqualTo("cancel_me");
         UUID id =
                 api.createTask(CreateTaskRequest.of("examples", "cancel_me", JsonSupport.object()))
+                        .summary()
                         .taskUuid();
 
         await("slow step of " + id + " in_progress")
@@ -58,7 +59,7 @@ class CancellationE2ETest {
         String slowUuid = slow(api.getTask(id)).workflowStepUuid().toString();
 
         Task cancelled = api.cancelTask(id, "e2e", "e2e-test");
-        assertThat(cancelled.status()).isEqualTo(TaskState.CANCELLED);
+        assertThat(cancelled.summary().status()).isEqualTo(TaskState.CANCELLED);
 
         // The cancel closed the running attempt itself.
         assertThat(
@@ -77,7 +78,7 @@ class CancellationE2ETest {
                 .until(() -> discardLogged(slowUuid) || System.nanoTime() - deadline >= 0);
 
         Task task = api.getTask(id);
-        assertThat(task.status()).isEqualTo(TaskState.CANCELLED);
+        assertThat(task.summary().status()).isEqualTo(TaskState.CANCELLED);
         Step slow = slow(task);
         assertThat(slow.status()).isEqualTo(StepState.CANCELLED);
         assertThat(slow.attempts()).isEqualTo(1);

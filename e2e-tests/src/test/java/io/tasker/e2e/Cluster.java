@@ -162,7 +162,7 @@ public final class Cluster implements AutoCloseable {
 
     /** Creates a task and returns its uuid (an error answer throws). */
     public UUID createTask(ServiceProcess orchestrator, CreateTaskRequest request) {
-        return api(orchestrator).createTask(request).taskUuid();
+        return api(orchestrator).createTask(request).summary().taskUuid();
     }
 
     /** A request for a template's latest version with a context written as JSON. */
@@ -176,12 +176,12 @@ public final class Cluster implements AutoCloseable {
      */
     public Task awaitTaskStatus(ServiceProcess orchestrator, UUID id, TaskState status) {
         Task task = api(orchestrator).awaitTask(id, Duration.ofSeconds(90), Duration.ofMillis(200));
-        if (task.status() != status) {
+        if (task.summary().status() != status) {
             throw new AssertionError(
                     "task "
                             + id
                             + " ended "
-                            + task.status().wire()
+                            + task.summary().status().wire()
                             + ", not "
                             + status.wire()
                             + ": "

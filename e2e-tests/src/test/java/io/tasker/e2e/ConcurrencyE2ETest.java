@@ -61,7 +61,7 @@ class ConcurrencyE2ETest {
             posts.add(clients.submit(() -> target.createTask(request)));
         }
         for (Future<Task> f : posts) {
-            assertThat(f.get().taskUuid()).isNotNull();
+            assertThat(f.get().summary().taskUuid()).isNotNull();
         }
         clients.shutdown();
 

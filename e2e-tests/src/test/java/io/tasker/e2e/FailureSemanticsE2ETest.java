@@ -124,7 +124,7 @@ class FailureSemanticsE2ETest {
                 bogusStep);
         Task task =
                 awaitStatus(create("linear_workflow", "{\"even_number\": 14}"), TaskState.COMPLETE);
-        assertThat(task.status()).isEqualTo(TaskState.COMPLETE);
+        assertThat(task.summary().status()).isEqualTo(TaskState.COMPLETE);
         await("poison archived")
                 .atMost(Duration.ofSeconds(30))
                 .until(

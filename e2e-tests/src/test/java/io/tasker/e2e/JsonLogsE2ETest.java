@@ -35,7 +35,7 @@ class JsonLogsE2ETest {
                         null,
                         "{\"even_number\": 4}",
                         UUID.fromString(correlation));
-        String task = RUN.api().createTask(request).taskUuid().toString();
+        String task = RUN.api().createTask(request).summary().taskUuid().toString();
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> RUN.orchestrator().log().contains("\"task_uuid\":\"" + task + "\""));
 

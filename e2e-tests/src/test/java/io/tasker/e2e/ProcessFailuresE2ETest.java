@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Real processes break for real: kill -9, SIGSTOP past the lease, SIGTERM with work in flight. */
@@ -37,14 +37,8 @@ class ProcessFailuresE2ETest {
               - { name: after, handler: examples.noop, depends_on: [blocking] }
             """;
 
-    private Cluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    /** The cluster of the running test, closed after it. */
+    @AutoClose private Cluster cluster;
 
     @Test
     void a_worker_killed_mid_step_loses_its_lease_and_another_worker_finishes_the_task()
@@ -103,7 +97,7 @@ class ProcessFailuresE2ETest {
                 .until(() -> paused.log().contains("late_result_rejected"));
         Task after = cluster.api(run.orchestrator()).getTask(run.task());
         Step blocking = step(after, "blocking");
-        assertThat(after.status()).isEqualTo(TaskState.COMPLETE);
+        assertThat(after.summary().status()).isEqualTo(TaskState.COMPLETE);
         assertThat(blocking.results().get("attempt").asInt()).isEqualTo(2);
         assertThat(blocking.attemptHistory().get(1).workerId()).isEqualTo(winner.name());
         assertThat(stepStates(blocking)).endsWith("enqueued_for_orchestration", "complete");

@@ -315,7 +315,7 @@ class ReferenceWorkflowsE2ETest {
     }
 
     private static void assertAuditTrail(Task task, int steps) {
-        Transitions trail = RUN.api().transitions(task.taskUuid());
+        Transitions trail = RUN.api().transitions(task.summary().taskUuid());
         assertThat(trail.taskTransitions())
                 .extracting(t -> t.toState().wire())
                 .containsExactly(

@@ -8,7 +8,7 @@ import io.tasker.messages.api.Task;
 import io.tasker.messages.api.TemplateSummary;
 import io.tasker.testsupport.ServiceProcess;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,14 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class ShippedTemplatesE2ETest {
 
-    private Cluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    /** The cluster of the running test, closed after it. */
+    @AutoClose private Cluster cluster;
 
     @Test
     void a_worker_registers_its_templates_and_a_second_worker_finds_them_already_registered() {

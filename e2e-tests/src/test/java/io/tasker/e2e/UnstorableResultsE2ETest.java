@@ -69,7 +69,7 @@ class UnstorableResultsE2ETest {
         UUID id = RUN.createTask(Cluster.request("examples", "unstorable", "{}"));
 
         Task task = RUN.api().awaitTask(id, Duration.ofSeconds(30), Duration.ofMillis(200));
-        assertThat(task.status()).isEqualTo(TaskState.ERROR);
+        assertThat(task.summary().status()).isEqualTo(TaskState.ERROR);
 
         assertThat(Cluster.step(task, "fine").status()).isEqualTo(StepState.COMPLETE);
         assertThat(Cluster.step(task, "at_limit").status()).isEqualTo(StepState.COMPLETE);

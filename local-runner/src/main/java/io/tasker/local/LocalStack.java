@@ -189,6 +189,7 @@ public final class LocalStack {
                                             "fulfillment",
                                             "process_order",
                                             JsonSupport.parse(context)))
+                            .summary()
                             .taskUuid();
         } catch (TaskerApiException e) {
             System.err.println("task creation failed: " + e.getMessage());
@@ -209,14 +210,14 @@ public final class LocalStack {
             System.err.println("task did not complete: " + e.getMessage());
             return 1;
         }
-        if (task.status() != TaskState.COMPLETE) {
+        if (task.summary().status() != TaskState.COMPLETE) {
             System.err.println("task did not complete: " + task);
             return 1;
         }
         for (Step step : task.steps()) {
             System.out.println("  " + step.name() + " -> " + step.results());
         }
-        System.out.println("task " + task.taskUuid() + " complete");
+        System.out.println("task " + task.summary().taskUuid() + " complete");
         return 0;
     }
 

@@ -48,15 +48,7 @@ class ApiPropertiesTest {
     static final JsonNodeFactory NODES = JsonSupport.MAPPER.getNodeFactory();
 
     /** No background work, so that the only writes are the requests' own. */
-    public static class Quiet extends ConfigProfile {
-        public Quiet() {
-            super(
-                    Map.of(
-                            "tasker.results.enabled", "false",
-                            "tasker.staleness.enabled", "false",
-                            "tasker.api.max-json-depth", "16"));
-        }
-    }
+    public static class Quiet extends ConfigProfile {}
 
     private static final String TEMPLATE =
             """

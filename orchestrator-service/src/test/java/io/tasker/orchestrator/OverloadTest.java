@@ -27,15 +27,7 @@ import org.junit.jupiter.api.Test;
 class OverloadTest {
 
     /** A backlog limit of two messages, refreshed often. */
-    public static class SmallBacklog extends ConfigProfile {
-        public SmallBacklog() {
-            super(
-                    Map.of(
-                            "tasker.api.max-namespace-backlog", "2",
-                            "tasker.api.backlog-refresh-interval", "5s",
-                            "tasker.api.overload-retry-after", "3s"));
-        }
-    }
+    public static class SmallBacklog extends ConfigProfile {}
 
     @Inject NamespaceBacklog backlog;
 

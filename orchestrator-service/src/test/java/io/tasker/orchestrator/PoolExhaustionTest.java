@@ -14,7 +14,6 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -30,19 +29,7 @@ class PoolExhaustionTest {
     /**
      * One connection, one waiter at most, a short acquisition timeout, nothing in the background.
      */
-    public static class OneConnection extends ConfigProfile {
-        public OneConnection() {
-            super(
-                    Map.of(
-                            "quarkus.datasource.reactive.max-size", "1",
-                            "tasker.db.max-wait-queue-size", "0",
-                            "tasker.api.overload-retry-after", "2s",
-                            "tasker.api.max-namespace-backlog", "0",
-                            "tasker.results.enabled", "false",
-                            "tasker.staleness.enabled", "false",
-                            "tasker.metrics.queue-refresh-interval", "1h"));
-        }
-    }
+    public static class OneConnection extends ConfigProfile {}
 
     @Inject Pool pool;
 

@@ -10,7 +10,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.tasker.orchestrator.AdminCredential.OwnCredentials;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,15 +24,7 @@ import org.junit.jupiter.api.Test;
 class RateLimitTest {
 
     /** Three writes at once, then one every 100 s. */
-    public static class ThreeWrites extends ConfigProfile {
-        public ThreeWrites() {
-            super(
-                    Map.of(
-                            "tasker.auth.rate-limit.enabled", "true",
-                            "tasker.auth.rate-limit.burst", "3",
-                            "tasker.auth.rate-limit.writes-per-second", "0.01"));
-        }
-    }
+    public static class ThreeWrites extends ConfigProfile {}
 
     private static Response write(String key) {
         // An invalid task request: a write that the limit counts, answered 400 when let through.

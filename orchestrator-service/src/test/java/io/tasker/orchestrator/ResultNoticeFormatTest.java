@@ -18,7 +18,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -41,14 +40,7 @@ class ResultNoticeFormatTest {
     private static final String RESULTS = "orchestration_step_results";
 
     /** Notices come back one second after a read, so a left notice is read again quickly. */
-    public static class ShortVisibility extends ConfigProfile {
-        public ShortVisibility() {
-            super(
-                    Map.of(
-                            "tasker.results.visibility-timeout-seconds", "1",
-                            "tasker.results.max-poll-interval", "200ms"));
-        }
-    }
+    public static class ShortVisibility extends ConfigProfile {}
 
     @Test
     void a_notice_of_the_previous_release_completes_the_task_like_a_new_one() throws SQLException {

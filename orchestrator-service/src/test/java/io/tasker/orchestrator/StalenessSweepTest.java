@@ -22,7 +22,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -32,11 +31,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = DatabaseResource.class, restrictToAnnotatedClass = true)
 class StalenessSweepTest {
 
-    public static class EverySecond extends ConfigProfile {
-        public EverySecond() {
-            super(Map.of("tasker.staleness.interval", "1s"));
-        }
-    }
+    /** The overrides of {@code profiles/EverySecond.properties}. */
+    public static class EverySecond extends ConfigProfile {}
 
     @Inject Scheduler scheduler;
 

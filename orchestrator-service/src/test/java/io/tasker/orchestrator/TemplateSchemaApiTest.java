@@ -16,7 +16,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.tasker.messages.JsonSupport;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,18 +28,7 @@ import org.junit.jupiter.api.Test;
 class TemplateSchemaApiTest {
 
     /** Limits and defaults unlike the documented ones, so the served values prove their source. */
-    public static class SmallTemplates extends ConfigProfile {
-        public SmallTemplates() {
-            super(
-                    Map.of(
-                            "tasker.templates.limits.max-steps", "3",
-                            "tasker.templates.limits.max-dependencies-per-step", "2",
-                            "tasker.templates.limits.max-handler-name-length", "40",
-                            "tasker.templates.limits.max-version-component-digits", "3",
-                            "tasker.retry.max-attempts", "4",
-                            "tasker.retry.timeout-seconds", "12"));
-        }
-    }
+    public static class SmallTemplates extends ConfigProfile {}
 
     @Test
     void the_schema_is_served_with_the_configured_limits_and_defaults() {

@@ -21,7 +21,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -35,16 +34,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = DatabaseResource.class, restrictToAnnotatedClass = true)
 class WorkerApiTest {
 
-    public static class ShortTimes extends ConfigProfile {
-        public ShortTimes() {
-            super(
-                    Map.of(
-                            "tasker.workers.live-timeout", "60s",
-                            "tasker.workers.waiting-after", "1s",
-                            "tasker.workers.retention", "1h",
-                            "tasker.workers.prune-interval", "1s"));
-        }
-    }
+    /** The overrides of {@code profiles/ShortTimes.properties}. */
+    public static class ShortTimes extends ConfigProfile {}
 
     @Inject Scheduler scheduler;
 

@@ -18,9 +18,9 @@ public class TaskAwaitTimeoutException extends TaskerClientException {
                         + " did not finish within "
                         + timeout
                         + "; last seen "
-                        + (lastSeen.status() == null
+                        + (lastSeen.summary().status() == null
                                 ? "in an unknown state"
-                                : lastSeen.status().wire())
+                                : lastSeen.summary().status().wire())
                         + " ("
                         + describe(lastSeen)
                         + ")");

@@ -177,7 +177,7 @@ public final class TaskerClient {
         while (true) {
             Task task = getTask(taskUuid);
             // A state this client does not know (null) is not taken for the end.
-            if (task.status() != null && task.status().isTerminal()) {
+            if (task.summary().status() != null && task.summary().status().isTerminal()) {
                 return task;
             }
             long left = deadline - System.nanoTime();

@@ -87,9 +87,9 @@ class TaskerClientTest {
                                 {"namespace": "fulfillment", "name": "process_order", "version": "1.0.0",
                                  "context": {"order_id": 42}, "idempotency_key": "key-1", "tags": ["web"]}
                                 """));
-        assertThat(task.taskUuid()).isEqualTo(TASK);
-        assertThat(task.status()).isEqualTo(TaskState.PENDING);
-        assertThat(task.createdAt())
+        assertThat(task.summary().taskUuid()).isEqualTo(TASK);
+        assertThat(task.summary().status()).isEqualTo(TaskState.PENDING);
+        assertThat(task.summary().createdAt())
                 .isEqualTo(OffsetDateTime.of(2026, 12, 2, 10, 0, 0, 123_456_000, ZoneOffset.UTC));
         assertThat(task.executionSummary().totalSteps()).isEqualTo(1);
     }
@@ -126,10 +126,10 @@ class TaskerClientTest {
         Task unknown = client.getTask(TASK);
         Task done = client.awaitTask(TASK, Duration.ofSeconds(10), Duration.ofMillis(10));
 
-        assertThat(unknown.status()).isNull();
+        assertThat(unknown.summary().status()).isNull();
         assertThat(unknown.steps().get(0).attemptHistory().get(0).outcome()).isNull();
         assertThat(unknown.steps().get(0).status()).isEqualTo(StepState.IN_PROGRESS);
-        assertThat(done.status()).isEqualTo(TaskState.COMPLETE);
+        assertThat(done.summary().status()).isEqualTo(TaskState.COMPLETE);
         assertThat(server.requests()).hasSize(2);
     }
 
@@ -293,7 +293,7 @@ class TaskerClientTest {
 
         Task done = client.awaitTask(TASK, Duration.ofSeconds(10), Duration.ofMillis(20));
 
-        assertThat(done.status()).isEqualTo(TaskState.COMPLETE);
+        assertThat(done.summary().status()).isEqualTo(TaskState.COMPLETE);
         assertThat(server.requests()).hasSize(3);
         assertThat(server.requests())
                 .extracting(FakeOrchestrator.Recorded::path)
@@ -314,7 +314,7 @@ class TaskerClientTest {
 
         assertThat(e.taskUuid()).isEqualTo(TASK);
         assertThat(e.timeout()).isEqualTo(Duration.ofMillis(300));
-        assertThat(e.lastSeen().status()).isEqualTo(TaskState.STEPS_IN_PROCESS);
+        assertThat(e.lastSeen().summary().status()).isEqualTo(TaskState.STEPS_IN_PROCESS);
         assertThat(e.getMessage())
                 .isEqualTo(
                         "task "
@@ -381,7 +381,7 @@ class TaskerClientTest {
 
         Task cancelled = client.cancelTask(TASK, "customer asked", "ops@example.com");
 
-        assertThat(cancelled.status()).isEqualTo(TaskState.CANCELLED);
+        assertThat(cancelled.summary().status()).isEqualTo(TaskState.CANCELLED);
         assertThat(server.lastRequest().method()).isEqualTo("DELETE");
         assertThat(server.lastRequest().path()).isEqualTo("/v1/tasks/" + TASK);
         assertThat(server.lastRequest().rawQuery())

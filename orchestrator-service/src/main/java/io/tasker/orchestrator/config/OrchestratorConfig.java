@@ -3,6 +3,7 @@ package io.tasker.orchestrator.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.tasker.orchestrator.auth.AuthConfig;
+import io.tasker.queue.PollingConfig;
 import java.time.Duration;
 
 /** Every setting of the orchestrator service (prefix {@code tasker}). */
@@ -140,7 +141,7 @@ public interface OrchestratorConfig {
     }
 
     /** The consumer of {@code orchestration_step_results}. */
-    interface Results {
+    interface Results extends PollingConfig {
         /** Whether this instance processes step results (default true). */
         @WithDefault("true")
         boolean enabled();
@@ -159,22 +160,6 @@ public interface OrchestratorConfig {
          */
         @WithDefault("30")
         int visibilityTimeoutSeconds();
-
-        /** First back-off after an empty poll (default 50ms). */
-        @WithDefault("50ms")
-        Duration minPollInterval();
-
-        /**
-         * Longest back-off while idle: bounds the delay when a notification is lost (default 2s).
-         */
-        @WithDefault("2s")
-        Duration maxPollInterval();
-
-        /**
-         * LISTEN for send notifications to wake up at once (default true; false = polling only).
-         */
-        @WithDefault("true")
-        boolean listen();
 
         /**
          * Process the notices of one read in a few transactions (one SQL call each, up to {@code

@@ -113,13 +113,7 @@ public class DlqResource {
                     "unknown resolution_status '" + status + "'",
                     List.of("resolution_status must be one of " + STATUSES));
         }
-        int size = limit == null ? 100 : limit;
-        if (size < 1 || size > 500) {
-            throw ApiException.badRequest(
-                    "invalid_filter",
-                    "limit must be between 1 and 500",
-                    List.of("limit out of range"));
-        }
+        int size = ParameterChecks.limit(limit, 100, 500);
         return callers.current()
                 .chain(
                         caller ->

@@ -5,6 +5,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
 import io.smallrye.mutiny.Uni;
 import io.tasker.orchestrator.config.OrchestratorConfig;
+import io.tasker.orchestrator.lifecycle.ScheduledJobs;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,13 +45,7 @@ public class StalenessSweeper {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = StalenessSweeper.Disabled.class)
     Uni<Void> scheduledSweep() {
-        return sweep().onFailure()
-                .recoverWithItem(
-                        e -> {
-                            LOG.warnf("staleness sweep failed: %s", e.getMessage());
-                            return 0;
-                        })
-                .replaceWithVoid();
+        return ScheduledJobs.loggingFailure(sweep(), LOG, "staleness sweep");
     }
 
     /** One sweep; the number of tasks it moved to the DLQ. */

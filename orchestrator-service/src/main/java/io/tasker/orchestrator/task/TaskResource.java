@@ -120,7 +120,8 @@ public class TaskResource {
                 .map(
                         task ->
                                 RestResponse.ResponseBuilder.<Task>created(
-                                                URI.create("/v1/tasks/" + task.taskUuid()))
+                                                URI.create(
+                                                        "/v1/tasks/" + task.summary().taskUuid()))
                                         .entity(task)
                                         .build());
     }
@@ -224,7 +225,7 @@ public class TaskResource {
                                                         found.filter(
                                                                         t ->
                                                                                 caller.mayUse(
-                                                                                        t
+                                                                                        t.summary()
                                                                                                 .namespace()))
                                                                 .orElseThrow(
                                                                         () -> taskNotFound(id))));

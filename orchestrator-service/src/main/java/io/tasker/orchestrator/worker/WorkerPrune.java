@@ -2,6 +2,7 @@ package io.tasker.orchestrator.worker;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.tasker.orchestrator.lifecycle.ScheduledJobs;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -31,13 +32,7 @@ public class WorkerPrune {
             delayed = "${tasker.workers.prune-interval:60s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduledPrune() {
-        return prune().onFailure()
-                .recoverWithItem(
-                        e -> {
-                            LOG.warnf("worker prune failed: %s", e.getMessage());
-                            return 0;
-                        })
-                .replaceWithVoid();
+        return ScheduledJobs.loggingFailure(prune(), LOG, "worker prune");
     }
 
     /** One prune; the number of workers deleted. */

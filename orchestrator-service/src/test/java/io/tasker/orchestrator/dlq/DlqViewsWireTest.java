@@ -1,10 +1,13 @@
 package io.tasker.orchestrator.dlq;
 
+import static io.restassured.RestAssured.given;
 import static io.tasker.orchestrator.ApiCalls.getOk;
 import static io.tasker.orchestrator.ApiCalls.patchJson;
 import static io.tasker.orchestrator.ApiCalls.postJson;
+import static io.tasker.orchestrator.ApiCalls.problem;
 import static io.tasker.orchestrator.template.Templates.oneStep;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,6 +26,16 @@ import org.junit.jupiter.api.Test;
 class DlqViewsWireTest {
 
     @Inject Pool pool;
+
+    @Test
+    void the_list_takes_a_limit_of_1_to_500_and_refuses_0_and_501() {
+        getOk("/v1/dlq?limit=1");
+        getOk("/v1/dlq?limit=500");
+        for (String limit : new String[] {"0", "501"}) {
+            problem(given().get("/v1/dlq?limit=" + limit).then(), 400, "invalid_filter")
+                    .body("detail", equalTo("limit must be between 1 and 500"));
+        }
+    }
 
     @Test
     void a_dlq_entry_is_served_as_the_database_builds_it_before_and_after_its_resolution() {

@@ -2,32 +2,19 @@ package io.tasker.messages.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tasker.messages.TaskState;
-import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * A task with its context, identity, execution summary and every step: the answer of {@code GET
- * /v1/tasks/{task_uuid}}, of task creation and of cancellation.
+ * /v1/tasks/{task_uuid}}, of task creation and of cancellation. On the wire the summary's members
+ * stand beside {@code context}, {@code identity_hash}, {@code execution_summary} and {@code steps},
+ * in one object.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Task(
-        @JsonProperty("task_uuid") UUID taskUuid,
-        @JsonProperty("namespace") String namespace,
-        @JsonProperty("name") String name,
-        @JsonProperty("version") String version,
-        @JsonProperty("status") TaskState status,
-        @JsonProperty("priority") int priority,
-        @JsonProperty("correlation_id") UUID correlationId,
-        @JsonProperty("initiator") String initiator,
-        @JsonProperty("source_system") String sourceSystem,
-        @JsonProperty("reason") String reason,
-        @JsonProperty("tags") List<String> tags,
-        @JsonProperty("created_at") @WireTimestamp OffsetDateTime createdAt,
-        @JsonProperty("updated_at") @WireTimestamp OffsetDateTime updatedAt,
-        @JsonProperty("completed_at") @WireTimestamp OffsetDateTime completedAt,
+        @JsonUnwrapped TaskSummary summary,
         @JsonProperty("context") JsonNode context,
         @JsonProperty("identity_hash") String identityHash,
         @JsonProperty("execution_summary") ExecutionSummary executionSummary,

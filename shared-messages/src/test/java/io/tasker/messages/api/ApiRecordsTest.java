@@ -84,13 +84,13 @@ class ApiRecordsTest {
     void task_fields_are_typed() throws IOException {
         Task task = JsonSupport.MAPPER.readValue(sample("task.json"), Task.class);
 
-        assertThat(task.taskUuid())
+        assertThat(task.summary().taskUuid())
                 .isEqualTo(UUID.fromString("0192a4f0-6c1e-7b3a-9d2e-3f4a5b6c7d8e"));
-        assertThat(task.status()).isEqualTo(TaskState.STEPS_IN_PROCESS);
-        assertThat(task.tags()).containsExactly("web");
-        assertThat(task.createdAt())
+        assertThat(task.summary().status()).isEqualTo(TaskState.STEPS_IN_PROCESS);
+        assertThat(task.summary().tags()).containsExactly("web");
+        assertThat(task.summary().createdAt())
                 .isEqualTo(OffsetDateTime.of(2026, 12, 2, 10, 0, 0, 123_456_000, ZoneOffset.UTC));
-        assertThat(task.completedAt()).isNull();
+        assertThat(task.summary().completedAt()).isNull();
         assertThat(task.context().get("order_id").asInt()).isEqualTo(42);
         assertThat(task.executionSummary().totalSteps()).isEqualTo(2);
         assertThat(task.executionSummary().executionStatus()).isEqualTo("waiting_for_retry");

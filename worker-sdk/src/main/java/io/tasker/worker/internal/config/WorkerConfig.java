@@ -2,13 +2,14 @@ package io.tasker.worker.internal.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.tasker.queue.PollingConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /** Every setting of the worker SDK (prefix {@code tasker.worker}). */
 @ConfigMapping(prefix = "tasker.worker")
-public interface WorkerConfig {
+public interface WorkerConfig extends PollingConfig {
 
     /** Namespaces whose queues this worker serves (required: no default). */
     List<String> namespaces();
@@ -31,18 +32,6 @@ public interface WorkerConfig {
     /** Seconds added to a step's timeout to form its lease (default 10). */
     @WithDefault("10")
     int leaseGraceSeconds();
-
-    /** First back-off after an empty poll (default 50ms). */
-    @WithDefault("50ms")
-    Duration minPollInterval();
-
-    /** Longest back-off while idle: bounds the delay when a notification is lost (default 2s). */
-    @WithDefault("2s")
-    Duration maxPollInterval();
-
-    /** LISTEN for send notifications to wake up at once (default true). */
-    @WithDefault("true")
-    boolean listen();
 
     /**
      * On shutdown, how long in-flight steps may take to finish before they are abandoned (default

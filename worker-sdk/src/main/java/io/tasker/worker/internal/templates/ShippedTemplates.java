@@ -35,9 +35,9 @@ public final class ShippedTemplates {
 
     /**
      * Every step run in a served namespace (the step's own {@code namespace}, else its template's)
-     * whose handler this application lacks, as one line each ({@code template ns/name@1.0.0
-     * (file): step s1 names handler h, which this worker does not have}); empty when all are there.
-     * Steps of namespaces this worker does not serve are another application's business.
+     * whose handler this application lacks, as one line each ({@code template ns/name@1.0.0 (file):
+     * step s1 names handler h, which this worker does not have}); empty when all are there. Steps
+     * of namespaces this worker does not serve are another application's business.
      */
     public List<String> missingHandlers(Collection<String> namespaces, Set<String> handlers) {
         List<String> problems = new ArrayList<>();
