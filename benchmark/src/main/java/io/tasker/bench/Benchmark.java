@@ -47,11 +47,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * ./bench [--quick] [--repeats N] [--db-url jdbc:postgresql://host:port/db --db-user U --db-password P] [--out DIR]
- *         [--scenario all|overload]
+ *         [--scenario all|overload|auth]
  * </pre>
  *
  * <p>{@code --scenario overload} runs only the overload test: task creation at several times the
- * sustainable rate, then checks that nothing was lost or duplicated.
+ * sustainable rate, then checks that nothing was lost or duplicated. {@code --scenario auth} runs
+ * only the task creation latency with authentication off and on, side by side.
  */
 public final class Benchmark {
 
@@ -88,9 +89,9 @@ public final class Benchmark {
         this.dbPassword = args.getOrDefault("db-password", "postgres");
         this.profile = args.containsKey("profile");
         this.scenario = args.getOrDefault("scenario", "all");
-        if (!List.of("all", "overload").contains(scenario)) {
+        if (!List.of("all", "overload", "auth").contains(scenario)) {
             throw new IllegalArgumentException(
-                    "unknown scenario " + scenario + " (all or overload)");
+                    "unknown scenario " + scenario + " (all, overload or auth)");
         }
     }
 
@@ -98,6 +99,7 @@ public final class Benchmark {
             """
             usage: ./bench [--quick] [--profile] [--repeats N] [--out DIR]
                            [--db-url JDBC_URL --db-user USER --db-password PASSWORD]
+                           [--scenario all|overload|auth]
               Starts PostgreSQL (embedded unless --db-url), the orchestrator and workers as
               separate processes, runs every scenario and writes
               benchmark/results/benchmark-<time>.{json,md} (and latest.{json,md}).""";
@@ -142,6 +144,12 @@ public final class Benchmark {
         }
         orchestrator = startOrchestrator(Map.of());
         registerTemplates();
+        if (scenario.equals("auth")) {
+            authOverhead(quick ? 20 : 50);
+            report.put("duration_seconds", Duration.between(started, Instant.now()).toSeconds());
+            write();
+            return;
+        }
 
         section("Raw pgmq send → read → delete (the baseline)");
         Map<Integer, Double> raw = new LinkedHashMap<>();
@@ -701,35 +709,49 @@ public final class Benchmark {
     }
 
     private List<Double> apiLatency(int perSecond, Duration duration) throws Exception {
+        return apiLatency(perSecond, duration, List.of(api())).get(0);
+    }
+
+    /**
+     * Creates one-step tasks at a fixed rate for a while, the requests taking turns among {@code
+     * clients}; returns each client's creation latencies (ms), in the order of {@code clients}.
+     */
+    private List<List<Double>> apiLatency(
+            int perSecond, Duration duration, List<TaskerClient> clients) throws Exception {
         setWorkers(2, Map.of());
         ScheduledExecutorService ticker = Executors.newScheduledThreadPool(8);
-        List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+        List<List<Double>> latencies = new ArrayList<>();
+        clients.forEach(c -> latencies.add(Collections.synchronizedList(new ArrayList<>())));
+        AtomicInteger done = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
         long periodMicros = 1_000_000L / perSecond;
         int total = (int) (duration.toSeconds() * perSecond);
         AtomicInteger sent = new AtomicInteger();
         ticker.scheduleAtFixedRate(
                 () -> {
-                    if (sent.incrementAndGet() > total) {
+                    int n = sent.incrementAndGet();
+                    if (n > total) {
                         return;
                     }
+                    int which = n % clients.size();
                     long t0 = System.nanoTime();
                     try {
-                        create("bench_one");
-                        latencies.add((System.nanoTime() - t0) / 1e6);
+                        create(clients.get(which), "bench_one");
+                        latencies.get(which).add((System.nanoTime() - t0) / 1e6);
                     } catch (RuntimeException e) {
                         failures.incrementAndGet();
                     }
+                    done.incrementAndGet();
                 },
                 0,
                 periodMicros,
                 TimeUnit.MICROSECONDS);
-        waitUntil(() -> latencies.size() + failures.get() >= total, duration.plusSeconds(60));
+        waitUntil(() -> done.get() >= total, duration.plusSeconds(60));
         ticker.shutdownNow();
         if (failures.get() > 0) {
             throw new IllegalStateException(failures.get() + " task creations failed");
         }
-        return new ArrayList<>(latencies);
+        return latencies.stream().map(l -> (List<Double>) new ArrayList<>(l)).toList();
     }
 
     /** One more 4-worker, 4-step run with pg_stat_statements on: where PostgreSQL's time goes. */
@@ -810,38 +832,51 @@ public final class Benchmark {
     }
 
     /**
-     * Task creation latency at the same rate against an orchestrator with auth off and one with
-     * auth on (API key), started one after the other in this run; the target is within 10 %.
+     * Task creation latency with auth off and on, measured side by side: two fresh orchestrators
+     * against the same database, one with authentication off and one with it on (the bench's API
+     * key), started together and warmed up alike; the requests of one fixed-rate stream take turns
+     * between them, so that both see the same machine, database and moment. The target is within 10
+     * %.
      */
     private void authOverhead(int rate) throws Exception {
-        section("API: task creation latency, authentication off vs on (API key)");
-        ObjectNode json = report.putObject("auth_create_latency_ms");
-        List<List<String>> rows = new ArrayList<>();
-        double[] p50 = new double[2];
-        for (boolean auth : List.of(false, true)) {
-            restartOrchestrator(auth ? Map.of() : Map.of("TASKER_AUTH_ENABLED", "false"));
-            runTasks("bench_one", quick ? 20 : 100); // warm-up
-            List<Double> latencies = apiLatency(rate, Duration.ofSeconds(quick ? 4 : 10));
-            Collections.sort(latencies);
-            ObjectNode m = json.putObject(auth ? "auth_on" : "auth_off");
-            m.put("samples", latencies.size());
-            m.put("p50", round(percentile(latencies, 50)));
-            m.put("p99", round(percentile(latencies, 99)));
-            p50[auth ? 1 : 0] = percentile(latencies, 50);
-            rows.add(
-                    List.of(
-                            auth ? "on (API key)" : "off",
-                            String.valueOf(latencies.size()),
-                            fmt(percentile(latencies, 50)),
-                            fmt(percentile(latencies, 99))));
+        section("API: task creation latency, authentication off vs on (API key), interleaved");
+        Proc open = startOrchestrator(Map.of("TASKER_AUTH_ENABLED", "false"));
+        Proc secured = startOrchestrator(Map.of());
+        try {
+            List<TaskerClient> clients =
+                    List.of(client(open.url(), null), client(secured.url(), BENCH_ADMIN_KEY));
+            apiLatency(rate, Duration.ofSeconds(quick ? 5 : 10), clients); // warm-up
+            List<List<Double>> measured =
+                    apiLatency(rate, Duration.ofSeconds(quick ? 8 : 20), clients);
+            ObjectNode json = report.putObject("auth_create_latency_ms");
+            List<List<String>> rows = new ArrayList<>();
+            double[] p50 = new double[2];
+            for (int i = 0; i < 2; i++) {
+                List<Double> latencies = new ArrayList<>(measured.get(i));
+                Collections.sort(latencies);
+                ObjectNode m = json.putObject(i == 1 ? "auth_on" : "auth_off");
+                m.put("samples", latencies.size());
+                m.put("p50", round(percentile(latencies, 50)));
+                m.put("p99", round(percentile(latencies, 99)));
+                p50[i] = percentile(latencies, 50);
+                rows.add(
+                        List.of(
+                                i == 1 ? "on (API key)" : "off",
+                                String.valueOf(latencies.size()),
+                                fmt(percentile(latencies, 50)),
+                                fmt(percentile(latencies, 99))));
+            }
+            double ratio = p50[1] / p50[0];
+            json.put("p50_ratio_on_to_off", round(ratio));
+            table(List.of("auth", "samples", "p50 ms", "p99 ms"), rows);
+            System.out.printf(
+                    "median creation latency: auth off %.2f ms, auth on %.2f ms (%+.1f %%; target"
+                            + " within 10 %%)%n",
+                    p50[0], p50[1], (ratio - 1) * 100);
+        } finally {
+            open.stop();
+            secured.stop();
         }
-        double ratio = p50[1] / p50[0];
-        json.put("p50_ratio_on_to_off", round(ratio));
-        table(List.of("auth", "samples", "p50 ms", "p99 ms"), rows);
-        System.out.printf(
-                "median creation latency: auth off %.2f ms, auth on %.2f ms (%+.1f %%; target"
-                        + " within 10 %%)%n",
-                p50[0], p50[1], (ratio - 1) * 100);
     }
 
     private Proc startOrchestrator(Map<String, String> extra) throws Exception {
@@ -962,7 +997,11 @@ public final class Benchmark {
 
     /** Creates a task of a bench template with an empty context and returns its uuid. */
     private String create(String template) {
-        return api().createTask(CreateTaskRequest.of("bench", template, JsonSupport.object()))
+        return create(api(), template);
+    }
+
+    private static String create(TaskerClient client, String template) {
+        return client.createTask(CreateTaskRequest.of("bench", template, JsonSupport.object()))
                 .summary()
                 .taskUuid()
                 .toString();
@@ -975,15 +1014,21 @@ public final class Benchmark {
     private TaskerClient api() {
         String url = orchestrator.url();
         if (api == null || !api.options().baseUri().toString().equals(url)) {
-            api =
-                    TaskerClient.create(
-                            TaskerClientOptions.builder(url)
-                                    .requestTimeout(Duration.ofSeconds(30))
-                                    .userAgent("tasker-bench")
-                                    .authorization("Bearer " + BENCH_ADMIN_KEY)
-                                    .build());
+            api = client(url, BENCH_ADMIN_KEY);
         }
         return api;
+    }
+
+    /** A client of the orchestrator at {@code url}, sending {@code key} unless it is null. */
+    private static TaskerClient client(String url, String key) {
+        TaskerClientOptions.Builder options =
+                TaskerClientOptions.builder(url)
+                        .requestTimeout(Duration.ofSeconds(30))
+                        .userAgent("tasker-bench");
+        if (key != null) {
+            options.authorization("Bearer " + key);
+        }
+        return TaskerClient.create(options.build());
     }
 
     // --- database probes ------------------------------------------------------------------------
