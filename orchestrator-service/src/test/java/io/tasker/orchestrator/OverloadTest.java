@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -49,8 +50,19 @@ class OverloadTest {
                 .body("detail", containsString("tasker.api.max-namespace-backlog"));
         assertThat(Sql.fingerprint()).isEqualTo(before);
 
-        // Other namespaces are not held back by a busy one.
+        // Other namespaces are not held back by a busy one...
         create("calm").statusCode(201);
+
+        // ...unless one of their steps runs in it (a step's own namespace).
+        ObjectNode mixed = oneStep("calm", "mixed").put("identity_strategy", "always_unique");
+        ((ObjectNode) mixed.withArray("steps").get(0)).put("namespace", "busy");
+        registerTemplate(mixed);
+        Map<String, String> beforeMixed = Sql.fingerprint();
+        problem(
+                postJson("/v1/tasks", "{\"namespace\": \"calm\", \"name\": \"mixed\"}"),
+                503,
+                "namespace_backlog_exceeded");
+        assertThat(Sql.fingerprint()).isEqualTo(beforeMixed);
     }
 
     private void awaitBacklog(String namespace, long length) {

@@ -76,6 +76,8 @@ public class TaskService {
         String contextJson = sizeCheckedJson(request.context());
         return templates
                 .resolve(request.namespace(), request.name(), request.version())
+                // Steps may run in other namespaces (a step's own namespace): their queues too.
+                .invoke(template -> template.stepNamespaces().forEach(backlog::requireCapacity))
                 .call(template -> schemas.requireValidContext(template, request.context()))
                 .chain(template -> create(template, request, contextJson));
     }

@@ -9,8 +9,10 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** SQL of the template tables. */
@@ -30,6 +32,19 @@ public class TemplateRepository {
 
         public JsonNode inputSchema() {
             return configuration.get("input_schema");
+        }
+
+        /** The namespaces whose queues this template's steps use: its own and any step's own. */
+        public Set<String> stepNamespaces() {
+            Set<String> namespaces = new LinkedHashSet<>();
+            namespaces.add(namespace);
+            for (JsonNode step : configuration.path("steps")) {
+                JsonNode own = step.get("namespace");
+                if (own != null && own.isTextual()) {
+                    namespaces.add(own.asText());
+                }
+            }
+            return namespaces;
         }
     }
 
