@@ -88,6 +88,16 @@ class StepNamespaceApiTest {
                                         + task
                                         + "'"))
                 .isZero();
+        // The step view says which namespace serves each step.
+        given().get("/v1/tasks/" + task + "/workflow_steps")
+                .then()
+                .statusCode(200)
+                .body(
+                        "workflow_steps.find { it.name == 'first' }.namespace",
+                        equalTo("api_split_node"))
+                .body(
+                        "workflow_steps.find { it.name == 'second' }.namespace",
+                        equalTo("api_split_jvm"));
     }
 
     @Test

@@ -35,6 +35,8 @@ public class TaskQueries {
                 'name', ws.name,
                 'position', ws.position,
                 'handler', ws.handler,
+                'namespace', coalesce(ws.namespace,
+                                      (SELECT t.namespace FROM tasker.tasks t WHERE t.task_uuid = ws.task_uuid)),
                 'status', ws.current_state,
                 'attempts', ws.attempts,
                 'max_attempts', ws.max_attempts,

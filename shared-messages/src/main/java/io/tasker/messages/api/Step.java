@@ -10,8 +10,9 @@ import java.util.UUID;
 
 /**
  * A workflow step of a task with the names of the steps it depends on and every attempt, oldest
- * first. {@code results} is null until the step completes; {@code last_error} holds at least {@code
- * type}, {@code message} and {@code retryable}.
+ * first. {@code namespace} is the namespace whose queue and workers serve the step: the template
+ * step's own, else the task's. {@code results} is null until the step completes; {@code last_error}
+ * holds at least {@code type}, {@code message} and {@code retryable}.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Step(
@@ -20,6 +21,7 @@ public record Step(
         @JsonProperty("name") String name,
         @JsonProperty("position") int position,
         @JsonProperty("handler") String handler,
+        @JsonProperty("namespace") String namespace,
         @JsonProperty("status") StepState status,
         @JsonProperty("attempts") int attempts,
         @JsonProperty("max_attempts") int maxAttempts,
